@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from servicetickets.accounts import selectors, services
+from servicetickets.accounts.models import User
+from servicetickets.accounts.schemas import UserIn, UserOut
+from servicetickets.core.auth import caller
+
+router = Router(tags=["users"])
+
+
+@router.post("/users", response={201: UserOut})
+def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+    selectors.require_site_admin(caller(request))
+    user = services.user_create(**payload.model_dump())
+    return 201, user
+
+
+@router.get("/users", response=list[UserOut])
+def list_users(request: HttpRequest, q: str = "") -> list[User]:
+    """Active users matching ``q`` (for pickers); site admins also see deactivated ones."""
+    caller = caller(request)
+    return list(selectors.user_list(q=q, include_inactive=caller.is_superuser))
+
+
+@router.delete("/users/{username}", response={204: None})
+def deactivate_user(request: HttpRequest, username: str) -> HttpResponse:
+    selectors.require_site_admin(caller(request))
+    services.user_deactivate(user=selectors.user_get(username=username))
+    return HttpResponse(status=204)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person of the organisation. Never erased: deactivation keeps all history.
+
+    ``is_superuser`` is the site-admin flag; ``name`` is the display name (the source's nickname).
+    """
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def site_admin(self) -> bool:
+        return bool(self.is_superuser)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only its SHA-256 digest is stored; it is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

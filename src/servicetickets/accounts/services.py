@@ -1,0 +1,101 @@
+"""Changes to users and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicetickets.accounts.models import ApiToken, User
+from servicetickets.core.errors import Conflict, Invalid
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")
+TOKEN_PREFIX = "st_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    name: str = "",
+    email: str = "",
+    password: str | None = None,
+    site_admin: bool = False,
+) -> User:
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise Invalid(
+            _("Username must be 1–150 letters, digits or . @ + - _ characters."), field="username"
+        )
+    name = name.strip()
+    if len(name) > 100:
+        raise Invalid(_("Name must be at most %(n)d characters.") % {"n": 100}, field="name")
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError as exc:
+            raise Invalid(_("Enter a valid e-mail address."), field="email") from exc
+    if password is not None and len(password) < 8:
+        raise Invalid(_("Password must be at least %(n)d characters.") % {"n": 8}, field="password")
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(
+            _("A user with that username already exists."), field="username", code="exists"
+        )
+    user = User(
+        username=username, name=name, email=email, is_superuser=site_admin, is_staff=site_admin
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("A user with that username already exists."), field="username", code="exists"
+        ) from exc
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """Deactivate, never erase: tickets, timelines and reports keep the person."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=user).delete()
+
+
+def token_create(*, user: User) -> str:
+    """Make a new token for ``user`` and return it; only its digest is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=_digest(token), prefix=token[:10])
+    return token
+
+
+def token_authenticate(*, token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute so reads do not turn into writes.
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

@@ -1,0 +1,160 @@
+"""The JSON API: one NinjaAPI, every package's router, and the one place errors become bodies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from servicetickets.core.auth import SessionAuth, TokenAuth
+from servicetickets.core.errors import AppError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Service Tickets API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    docs_url="/docs",
+)
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many",
+    500: "server_error",
+}
+
+
+def error_response(
+    request: HttpRequest, status: int, message: str, *, field: str | None = None, code: str = ""
+) -> HttpResponse:
+    body = {
+        "error": {
+            "code": code or _STATUS_CODES.get(status, "error"),
+            "message": message,
+            "field": field,
+        }
+    }
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(AppError)
+def _app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
+    return error_response(request, exc.status, exc.message, field=exc.field, code=exc.code)
+
+
+def _field_from_loc(loc: list[Any]) -> str | None:
+    """Turn pydantic's location (``['body', 'payload', 'handlers', 0]``) into ``handlers[0]``."""
+    parts = [p for p in loc if p not in ("body", "payload", "query", "path", "form", "file")]
+    if not parts:
+        return None
+    out = str(parts[0])
+    for part in parts[1:]:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("Unknown property.")
+    if kind in ("string_type",):
+        return _("Enter text.")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("bool_type", "bool_parsing"):
+        return _("Enter true or false.")
+    if kind in ("list_type",):
+        return _("Enter a list.")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("Enter an object.")
+    if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing"):
+        return _("Enter a date and time in ISO 8601.")
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind == "string_too_long":
+        return _("Must be at most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("Must be at least %(n)s characters.") % {"n": ctx.get("min_length")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Must be at least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Must be at most %(n)s.") % {"n": ctx.get("le", ctx.get("lt"))}
+    if kind in ("literal_error", "enum"):
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind == "string_pattern_mismatch":
+        return _("Enter a value in the expected format.")
+    return _("Enter a valid value.")
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = list(first.get("loc", []))
+    status = 400 if loc and loc[0] in ("query", "path") else 422
+    return error_response(
+        request,
+        status,
+        _validation_message(first),
+        field=_field_from_loc(loc),
+        code="invalid" if status == 422 else "bad_request",
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, _("Sign in or send a valid API token."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return error_response(request, 400, _("The request body is not valid JSON."))
+    if exc.status_code == 403:
+        return error_response(request, 403, _("CSRF check failed."))
+    return error_response(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, _("Not found."))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return error_response(request, 500, _("Something went wrong on the server."))
+
+
+def _register_routers() -> None:
+    from servicetickets.accounts.api import router as accounts
+    from servicetickets.desks.api import router as desks
+    from servicetickets.notifications.api import router as notifications
+    from servicetickets.tickets.api import router as tickets
+    from servicetickets.tickettypes.api import router as tickettypes
+    from servicetickets.uploads.api import router as uploads
+
+    api.add_router("", accounts)
+    api.add_router("", desks)
+    api.add_router("", tickettypes)
+    api.add_router("", uploads)
+    api.add_router("", tickets)
+    api.add_router("", notifications)
+
+
+_register_routers()

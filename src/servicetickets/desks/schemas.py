@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class DeskIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(max_length=8)
+    name: str = Field(max_length=60)
+
+
+class DeskOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DeskAdminIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(max_length=150)
+
+
+class MenuEntryIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(max_length=200)
+    type_id: int | None = None
+    children: list[MenuEntryIn] = Field(default_factory=list, max_length=50)
+
+
+class MenuIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[MenuEntryIn] = Field(max_length=50)
+
+
+class MenuEntryOut(Schema):
+    label: str
+    type_id: int | None = None
+    type_name: str | None = None
+    children: list[MenuEntryOut] = Field(default_factory=list)
+
+
+class MenuOut(Schema):
+    entries: list[MenuEntryOut]

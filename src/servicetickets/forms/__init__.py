@@ -1,0 +1,1 @@
+"""Ticket type forms: field definitions (``fields``) and submission values (``values``)."""

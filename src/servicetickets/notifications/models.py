@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    NEW_TICKET = "new_ticket", _("New ticket")
+    TRANSFERRED = "transferred", _("Transferred to you")
+    RETURNED = "returned", _("Returned unresolved")
+    URGED = "urged", _("Urged")
+    REJECTED = "rejected", _("Rejected")
+    COMPLETED = "completed", _("Completed")
+    COMMENTED = "commented", _("Commented")
+    CANCELLED = "cancelled", _("Cancelled")
+    CONFIRM_REMINDER = "confirm_reminder", _("Waiting for your confirmation")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Notification(models.Model):
+    """A reminder in a user's inbox, written in the same transaction as its cause."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "id"])]

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from servicetickets.accounts.models import User
+from servicetickets.core.auth import caller
+from servicetickets.core.errors import BadRequest
+from servicetickets.tickets import services
+from servicetickets.tickets.models import Ticket, TimelineEntry
+from servicetickets.tickets.schemas import (
+    CommentIn,
+    ConfirmIn,
+    EmptyIn,
+    NoteIn,
+    ReasonIn,
+    SubmitIn,
+    TicketOut,
+    TicketPage,
+    TimelineOut,
+    TransferIn,
+)
+from servicetickets.tickets.selectors import (
+    TicketFilter,
+    roles_for,
+    ticket_get_for,
+    ticket_list_for,
+)
+from servicetickets.tickets.transitions import allowed_actions
+
+router = Router(tags=["tickets"])
+
+
+def _name(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def ticket_out(ticket: Ticket, *, user: User | None = None, timeline: bool = False) -> TicketOut:
+    out = TicketOut(
+        id=ticket.pk,
+        number=ticket.number,
+        desk_id=ticket.desk_id,
+        type_id=ticket.ticket_type_id,
+        type_name=ticket.ticket_type.name,
+        form_version=ticket.form_version,
+        title=ticket.title,
+        data=ticket.data,
+        state=ticket.state,
+        resolution=ticket.resolution or None,
+        requester=ticket.requester.username,
+        assignee=_name(ticket.assignee),
+        processed_by=_name(ticket.processed_by),
+        submitted_at=ticket.submitted_at,
+        accepted_at=ticket.accepted_at,
+        processed_at=ticket.processed_at,
+        closed_at=ticket.closed_at,
+        return_count=ticket.return_count,
+        rating=ticket.rating,
+    )
+    if user is not None:
+        out.allowed_actions = allowed_actions(
+            roles=roles_for(user=user, ticket=ticket), state=ticket.state
+        )
+    if timeline:
+        entries = TimelineEntry.objects.filter(ticket=ticket).select_related("actor", "target")
+        out.timeline = [
+            TimelineOut(
+                at=e.at,
+                actor=_name(e.actor),
+                action=e.action,
+                from_state=e.from_state or None,
+                to_state=e.to_state,
+                note=e.note,
+                target=_name(e.target),
+                attachments=e.attachments,
+            )
+            for e in entries
+        ]
+    return out
+
+
+def _detail(request: HttpRequest, ticket_id: int) -> TicketOut:
+    user = caller(request)
+    return ticket_out(ticket_get_for(user=user, ticket_id=ticket_id), user=user, timeline=True)
+
+
+@router.post("/types/{type_id}/tickets", response={201: TicketOut})
+def submit_ticket(request: HttpRequest, type_id: int, payload: SubmitIn) -> tuple[int, TicketOut]:
+    user = caller(request)
+    ticket = services.ticket_submit(
+        user=user, ticket_type_id=type_id, data=payload.data, title=payload.title
+    )
+    return 201, _detail(request, ticket.pk)
+
+
+class ListQuery(Schema):
+    desk: int | None = None
+    type: int | None = None
+    state: Literal["pending", "processing", "to_confirm", "closed"] | None = None
+    resolution: Literal["resolved", "cancelled", "rejected"] | None = None
+    requester: str | None = Field(default=None, max_length=150)
+    processor: str | None = Field(default=None, max_length=150)
+    submitted_from: datetime | None = None
+    submitted_to: datetime | None = None
+    q: str = Field(default="", max_length=200)
+    ordering: Literal["submitted_at", "-submitted_at", "number", "-number", "state", "-state"] = (
+        "-submitted_at"
+    )
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+def _user_filter(username: str | None, field: str) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise BadRequest(_("Unknown user: %(username)s.") % {"username": username}, field=field)
+    return user
+
+
+@router.get("/tickets", response=TicketPage)
+def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
+    user = caller(request)
+    if query.submitted_from and query.submitted_to and query.submitted_from > query.submitted_to:
+        raise BadRequest(_("The start of the period is after its end."), field="submitted_from")
+    filters = TicketFilter(
+        desk=query.desk,
+        ticket_type=query.type,
+        state=query.state,
+        resolution=query.resolution,
+        requester=_user_filter(query.requester, "requester"),
+        processor=_user_filter(query.processor, "processor"),
+        submitted_from=query.submitted_from,
+        submitted_to=query.submitted_to,
+        q=query.q.strip(),
+        ordering=query.ordering,
+    )
+    paginator = Paginator(ticket_list_for(user=user, filters=filters), query.page_size)
+    count = paginator.count
+    offset = (query.page - 1) * query.page_size
+    rows = list(paginator.object_list[offset : offset + query.page_size])
+    return TicketPage(
+        count=count,
+        page=query.page,
+        page_size=query.page_size,
+        results=[ticket_out(t) for t in rows],
+    )
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut)
+def get_ticket(request: HttpRequest, ticket_id: int) -> TicketOut:
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/claim", response=TicketOut)
+def claim(request: HttpRequest, ticket_id: int, payload: EmptyIn | None = None) -> TicketOut:
+    services.ticket_claim(user=caller(request), ticket_id=ticket_id)
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/transfer", response=TicketOut)
+def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> TicketOut:
+    services.ticket_transfer(
+        user=caller(request), ticket_id=ticket_id, to=payload.to, note=payload.note
+    )
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/reject", response=TicketOut)
+def reject(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> TicketOut:
+    services.ticket_reject(user=caller(request), ticket_id=ticket_id, reason=payload.reason)
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/complete", response=TicketOut)
+def complete(request: HttpRequest, ticket_id: int, payload: NoteIn) -> TicketOut:
+    services.ticket_complete(
+        user=caller(request),
+        ticket_id=ticket_id,
+        note=payload.note,
+        attachments=payload.attachments,
+    )
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/confirm", response=TicketOut)
+def confirm(request: HttpRequest, ticket_id: int, payload: ConfirmIn | None = None) -> TicketOut:
+    body = payload or ConfirmIn()
+    services.ticket_confirm(
+        user=caller(request), ticket_id=ticket_id, rating=body.rating, comment=body.comment
+    )
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/return", response=TicketOut)
+def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> TicketOut:
+    services.ticket_return(user=caller(request), ticket_id=ticket_id, reason=payload.reason)
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response=TicketOut)
+def cancel(request: HttpRequest, ticket_id: int, payload: ReasonIn | None = None) -> TicketOut:
+    services.ticket_cancel(
+        user=caller(request), ticket_id=ticket_id, reason=payload.reason if payload else None
+    )
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/comment", response=TicketOut)
+def comment(request: HttpRequest, ticket_id: int, payload: CommentIn) -> TicketOut:
+    services.ticket_comment(
+        user=caller(request),
+        ticket_id=ticket_id,
+        text=payload.text,
+        attachments=payload.attachments,
+    )
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/urge", response=TicketOut)
+def urge(request: HttpRequest, ticket_id: int, payload: EmptyIn | None = None) -> TicketOut:
+    services.ticket_urge(user=caller(request), ticket_id=ticket_id)
+    return _detail(request, ticket_id)

@@ -1,0 +1,396 @@
+"""Every change to a ticket. One function per action; each locks the ticket, applies the
+transition table, writes its timeline entry and its reminders in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicetickets.accounts.models import User
+from servicetickets.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
+from servicetickets.desks.models import Desk
+from servicetickets.forms.fields import FieldDef
+from servicetickets.forms.values import clean_data, upload_ids
+from servicetickets.notifications.models import Kind
+from servicetickets.notifications.services import notify
+from servicetickets.tickets.models import Resolution, State, Ticket, TimelineEntry
+from servicetickets.tickets.selectors import roles_for, ticket_get_for
+from servicetickets.tickets.transitions import TRANSITIONS
+from servicetickets.tickettypes.models import TicketType, TypeState
+from servicetickets.tickettypes.selectors import form_get
+from servicetickets.uploads.models import Upload
+from servicetickets.uploads.selectors import attachable_problem
+
+TITLE_MAX = 200
+NOTE_MAX = 5000
+ATTACHMENTS_MAX = 9
+
+
+class _Context:
+    """What form validation needs from the database, for one submitter."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def member_exists(self, username: str) -> bool:
+        return User.objects.filter(username=username, is_active=True).exists()
+
+    def upload_problem(self, upload_ids: list[str], *, images_only: bool) -> str | None:
+        return attachable_problem(user=self.user, upload_ids=upload_ids, images_only=images_only)
+
+
+def _summary(fields: list[FieldDef], data: dict[str, Any], fallback: str) -> str:
+    for field in fields:
+        value = data.get(field.key)
+        if field.kind in ("text", "textarea") and isinstance(value, str) and value.strip():
+            line = value.strip().splitlines()[0]
+            return line if len(line) <= 80 else line[:79] + "…"
+    return fallback
+
+
+def _attach(*, user: User, ticket: Ticket, ids: list[str], field: str) -> list[str]:
+    if len(ids) > ATTACHMENTS_MAX:
+        raise Invalid(_("At most %(n)d files.") % {"n": ATTACHMENTS_MAX}, field=field)
+    if len(set(ids)) != len(ids):
+        raise Invalid(_("The same file is listed twice."), field=field)
+    if ids:
+        problem = attachable_problem(user=user, upload_ids=ids, images_only=False)
+        if problem:
+            raise Invalid(problem, field=field)
+        Upload.objects.filter(pk__in=ids).update(ticket=ticket)
+    return [str(i) for i in ids]
+
+
+def _timeline(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    action: str,
+    from_state: str,
+    note: str = "",
+    target: User | None = None,
+    attachments: list[str] | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        ticket=ticket,
+        at=at or timezone.now(),
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=ticket.state,
+        note=note,
+        target=target,
+        attachments=attachments or [],
+    )
+
+
+def _active_handlers(ticket: Ticket) -> list[User]:
+    return list(ticket.ticket_type.handlers.filter(is_active=True))
+
+
+def _text(value: str | None, *, field: str, required: bool, limit: int = NOTE_MAX) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise Invalid(_("This field is required."), field=field)
+    if len(text) > limit:
+        raise Invalid(_("Must be at most %(n)d characters.") % {"n": limit}, field=field)
+    return text
+
+
+# --- submit -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_submit(
+    *, user: User, ticket_type_id: int, data: Any, title: str | None = None
+) -> Ticket:
+    kind = TicketType.objects.select_related("desk").filter(pk=ticket_type_id).first()
+    if kind is None or kind.deleted_at is not None:
+        raise NotFound(_("No ticket type with that id."))
+    if kind.state != TypeState.PUBLISHED:
+        raise Conflict(_("This ticket type is not published."), code="not_published")
+    fields = form_get(ticket_type_id=kind.pk, version=kind.version)
+    cleaned = clean_data(fields, data, context=_Context(user))
+    title_text = _text(title, field="title", required=False, limit=TITLE_MAX)
+    # The desk row lock makes numbers unique and gapless under concurrency.
+    desk = Desk.objects.select_for_update().get(pk=kind.desk_id)
+    desk.last_number += 1
+    desk.save(update_fields=["last_number"])
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        number=f"{desk.code}-{desk.last_number:06d}",
+        desk=desk,
+        ticket_type=kind,
+        form_version=kind.version,
+        title=title_text or _summary(fields, cleaned, kind.name),
+        data=cleaned,
+        state=State.PENDING,
+        requester=user,
+        submitted_at=now,
+    )
+    ids = upload_ids(fields, cleaned)
+    if ids:
+        Upload.objects.filter(pk__in=ids).update(ticket=ticket)
+    _timeline(ticket, actor=user, action="submit", from_state="", at=now)
+    notify(recipients=_active_handlers(ticket), kind=Kind.NEW_TICKET, ticket=ticket, actor=user)
+    return ticket
+
+
+# --- actions on an existing ticket --------------------------------------------------------
+
+
+def _act(*, user: User, ticket_id: int, action: str) -> tuple[Ticket, str]:
+    """Lock the ticket and check the transition table; return it with its state before."""
+    ticket_get_for(user=user, ticket_id=ticket_id)  # 404 before anything else
+    ticket = (
+        Ticket.objects.select_for_update()
+        .select_related("requester", "assignee", "processed_by", "ticket_type", "desk")
+        .get(pk=ticket_id)
+    )
+    transition = TRANSITIONS[action]
+    roles = roles_for(user=user, ticket=ticket)
+    if not transition.role(roles, ticket.state):
+        raise Forbidden(_("You may not %(action)s this ticket.") % {"action": _action_word(action)})
+    if ticket.state not in transition.sources:
+        raise Conflict(
+            _("This ticket is “%(state)s”; it cannot be %(action)s now.")
+            % {"state": State(ticket.state).label, "action": _action_past(action)},
+            code="state_conflict",
+        )
+    if not transition.actor(roles, ticket.state):
+        raise Forbidden(_("You may not %(action)s this ticket.") % {"action": _action_word(action)})
+    before = ticket.state
+    if transition.target is not None:
+        ticket.state = transition.target
+    return ticket, before
+
+
+def _action_word(action: str) -> str:
+    return {
+        "claim": _("claim"),
+        "transfer": _("transfer"),
+        "reject": _("reject"),
+        "complete": _("complete"),
+        "confirm": _("confirm"),
+        "return": _("return"),
+        "cancel": _("cancel"),
+        "comment": _("comment on"),
+        "urge": _("urge"),
+    }[action]
+
+
+def _action_past(action: str) -> str:
+    return {
+        "claim": _("claimed"),
+        "transfer": _("transferred"),
+        "reject": _("rejected"),
+        "complete": _("completed"),
+        "confirm": _("confirmed"),
+        "return": _("returned"),
+        "cancel": _("cancelled"),
+        "comment": _("commented on"),
+        "urge": _("urged"),
+    }[action]
+
+
+def _save(ticket: Ticket, *fields: str) -> None:
+    ticket.save(update_fields=["state", *fields])
+
+
+@transaction.atomic
+def ticket_claim(*, user: User, ticket_id: int) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="claim")
+    now = timezone.now()
+    ticket.assignee = user
+    ticket.accepted_at = ticket.accepted_at or now
+    _save(ticket, "assignee", "accepted_at")
+    _timeline(ticket, actor=user, action="claim", from_state=before, at=now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_transfer(*, user: User, ticket_id: int, to: str, note: str | None = None) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="transfer")
+    note_text = _text(note, field="note", required=False)
+    target = ticket.ticket_type.handlers.filter(username=to, is_active=True).first()
+    if target is None:
+        raise Invalid(_("Choose an active handler of this ticket type."), field="to")
+    if target.pk == user.pk:
+        raise Invalid(_("Choose another handler; to take it yourself, claim it."), field="to")
+    now = timezone.now()
+    ticket.assignee = target
+    if before == State.PENDING:
+        ticket.accepted_at = ticket.accepted_at or now
+    _save(ticket, "assignee", "accepted_at")
+    _timeline(
+        ticket,
+        actor=user,
+        action="transfer",
+        from_state=before,
+        note=note_text,
+        target=target,
+        at=now,
+    )
+    notify(recipients=[target], kind=Kind.TRANSFERRED, ticket=ticket, actor=user)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reject(*, user: User, ticket_id: int, reason: str | None) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="reject")
+    reason_text = _text(reason, field="reason", required=True)
+    now = timezone.now()
+    ticket.resolution = Resolution.REJECTED
+    ticket.closed_at = now
+    ticket.closed_by = user
+    _save(ticket, "resolution", "closed_at", "closed_by")
+    _timeline(ticket, actor=user, action="reject", from_state=before, note=reason_text, at=now)
+    notify(recipients=[ticket.requester], kind=Kind.REJECTED, ticket=ticket, actor=user)
+    return ticket
+
+
+@transaction.atomic
+def ticket_complete(
+    *, user: User, ticket_id: int, note: str | None, attachments: list[str] | None = None
+) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="complete")
+    note_text = _text(note, field="note", required=True)
+    files = _attach(user=user, ticket=ticket, ids=attachments or [], field="attachments")
+    now = timezone.now()
+    ticket.processed_by = user
+    ticket.processed_at = now
+    _save(ticket, "processed_by", "processed_at")
+    _timeline(
+        ticket,
+        actor=user,
+        action="complete",
+        from_state=before,
+        note=note_text,
+        attachments=files,
+        at=now,
+    )
+    notify(recipients=[ticket.requester], kind=Kind.COMPLETED, ticket=ticket, actor=user)
+    return ticket
+
+
+@transaction.atomic
+def ticket_confirm(
+    *, user: User, ticket_id: int, rating: int | None = None, comment: str | None = None
+) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="confirm")
+    if rating is not None and not 1 <= rating <= 5:
+        raise Invalid(_("Rate from 1 to 5."), field="rating")
+    comment_text = _text(comment, field="comment", required=False)
+    now = timezone.now()
+    ticket.resolution = Resolution.RESOLVED
+    ticket.closed_at = now
+    ticket.closed_by = user
+    ticket.rating = rating
+    _save(ticket, "resolution", "closed_at", "closed_by", "rating")
+    _timeline(ticket, actor=user, action="confirm", from_state=before, note=comment_text, at=now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_return(*, user: User, ticket_id: int, reason: str | None) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="return")
+    reason_text = _text(reason, field="reason", required=True)
+    now = timezone.now()
+    # Back to whoever processed it, who is told it was not resolved.
+    ticket.assignee = ticket.processed_by
+    ticket.return_count += 1
+    _save(ticket, "assignee", "return_count")
+    _timeline(
+        ticket,
+        actor=user,
+        action="return",
+        from_state=before,
+        note=reason_text,
+        target=ticket.processed_by,
+        at=now,
+    )
+    notify(recipients=[ticket.processed_by], kind=Kind.RETURNED, ticket=ticket, actor=user)
+    return ticket
+
+
+@transaction.atomic
+def ticket_cancel(*, user: User, ticket_id: int, reason: str | None = None) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="cancel")
+    reason_text = _text(reason, field="reason", required=False)
+    now = timezone.now()
+    ticket.resolution = Resolution.CANCELLED
+    ticket.closed_at = now
+    ticket.closed_by = user
+    _save(ticket, "resolution", "closed_at", "closed_by")
+    _timeline(ticket, actor=user, action="cancel", from_state=before, note=reason_text, at=now)
+    involved = _active_handlers(ticket) if before == State.PENDING else [ticket.assignee]
+    notify(recipients=involved, kind=Kind.CANCELLED, ticket=ticket, actor=user)
+    return ticket
+
+
+@transaction.atomic
+def ticket_comment(
+    *, user: User, ticket_id: int, text: str | None, attachments: list[str] | None = None
+) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="comment")
+    body = _text(text, field="text", required=True)
+    files = _attach(user=user, ticket=ticket, ids=attachments or [], field="attachments")
+    _timeline(ticket, actor=user, action="comment", from_state=before, note=body, attachments=files)
+    notify(
+        recipients=[ticket.requester, ticket.assignee],
+        kind=Kind.COMMENTED,
+        ticket=ticket,
+        actor=user,
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_urge(*, user: User, ticket_id: int) -> Ticket:
+    ticket, before = _act(user=user, ticket_id=ticket_id, action="urge")
+    now = timezone.now()
+    interval = timedelta(seconds=settings.URGE_INTERVAL_SECONDS)
+    if TimelineEntry.objects.filter(ticket=ticket, action="urge", at__gt=now - interval).exists():
+        raise TooMany(_("You can urge a ticket once an hour."), code="too_soon")
+    _timeline(ticket, actor=user, action="urge", from_state=before, at=now)
+    recipients = _active_handlers(ticket) if before == State.PENDING else [ticket.assignee]
+    notify(recipients=recipients, kind=Kind.URGED, ticket=ticket, actor=user)
+    return ticket
+
+
+def tickets_auto_confirm(*, now: datetime | None = None) -> int:
+    """Close as resolved every ticket left waiting for confirmation past its desk's timeout.
+    Each ticket in its own transaction, so one failure does not hold back the rest."""
+    now = now or timezone.now()
+    done = 0
+    for desk in Desk.objects.all():
+        cutoff = now - timedelta(days=desk.confirm_timeout_days)
+        due = Ticket.objects.filter(
+            desk=desk, state=State.TO_CONFIRM, processed_at__lte=cutoff
+        ).values_list("pk", flat=True)
+        for ticket_id in list(due):
+            with transaction.atomic():
+                ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+                transition = TRANSITIONS["auto_confirm"]
+                processed_at = ticket.processed_at
+                if (
+                    ticket.state not in transition.sources
+                    or not processed_at
+                    or processed_at > cutoff
+                ):
+                    continue
+                ticket.state = transition.target or ticket.state
+                ticket.resolution = Resolution.RESOLVED
+                ticket.closed_at = now
+                _save(ticket, "resolution", "closed_at")
+                _timeline(
+                    ticket, actor=None, action="auto_confirm", from_state=State.TO_CONFIRM, at=now
+                )
+                done += 1
+    return done

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TickettypesConfig(AppConfig):
+    name = "servicetickets.tickettypes"
+    label = "tickettypes"

@@ -1,0 +1,59 @@
+"""Reads of ticket types and who may see or change them."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from servicetickets.accounts.models import User
+from servicetickets.core.errors import Forbidden, NotFound
+from servicetickets.desks.selectors import is_desk_admin
+from servicetickets.forms.fields import FieldDef, fields_from_json
+from servicetickets.tickettypes.models import FormVersion, TicketType, TypeState
+
+
+def type_list_for(
+    *, user: User, desk_id: int, include_deleted: bool = False
+) -> QuerySet[TicketType]:
+    """Desk admins see every type of their desk; others see the published ones and those they handle."""
+    qs = TicketType.objects.filter(desk_id=desk_id).prefetch_related("handlers")
+    if is_desk_admin(user=user, desk_id=desk_id):
+        return qs if include_deleted else qs.filter(deleted_at__isnull=True)
+    visible = qs.filter(deleted_at__isnull=True)
+    return visible.filter(state=TypeState.PUBLISHED) | visible.filter(handlers=user)
+
+
+def type_get_for(*, user: User, type_id: int) -> TicketType:
+    """A type the user may look at: admins see all of their desk's (deleted too); others see the
+    published ones and the ones they handle. Anything else does not exist for them."""
+    kind = TicketType.objects.select_related("desk").filter(pk=type_id).first()
+    if kind is None:
+        raise NotFound(_("No ticket type with that id."))
+    if is_desk_admin(user=user, desk_id=kind.desk_id):
+        return kind
+    if kind.deleted_at is None and (
+        kind.state == TypeState.PUBLISHED or kind.handlers.filter(pk=user.pk).exists()
+    ):
+        return kind
+    raise NotFound(_("No ticket type with that id."))
+
+
+def type_get_for_admin(*, user: User, type_id: int) -> TicketType:
+    """A type the user administers and that is not deleted (deleted types leave configuration)."""
+    kind = type_get_for(user=user, type_id=type_id)
+    if not is_desk_admin(user=user, desk_id=kind.desk_id):
+        raise Forbidden(_("Only an admin of this desk may do this."))
+    if kind.deleted_at is not None:
+        raise NotFound(_("No ticket type with that id."))
+    return kind
+
+
+def form_get(*, ticket_type_id: int, version: int) -> list[FieldDef]:
+    row = FormVersion.objects.get(ticket_type_id=ticket_type_id, version=version)
+    return fields_from_json(row.fields)
+
+
+def is_handler(*, user: User, ticket_type_id: int) -> bool:
+    return TicketType.handlers.through.objects.filter(
+        tickettype_id=ticket_type_id, user_id=user.pk
+    ).exists()

@@ -1,0 +1,160 @@
+"""Changes to ticket types: create, edit (form versions), publish, unpublish, soft delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicetickets.accounts.models import User
+from servicetickets.core.errors import Conflict, Invalid
+from servicetickets.desks.models import Desk, MenuEntry
+from servicetickets.forms.fields import parse_fields
+from servicetickets.tickettypes.models import FormVersion, TicketType, TypeState
+
+NAME_MAX = 12
+DESCRIPTION_MAX = 140
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise Invalid(_("Name is required."), field="name")
+    if len(name) > NAME_MAX:
+        raise Invalid(_("Name must be at most %(n)d characters.") % {"n": NAME_MAX}, field="name")
+    return name
+
+
+def _clean_description(description: str) -> str:
+    description = description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise Invalid(
+            _("Description must be at most %(n)d characters.") % {"n": DESCRIPTION_MAX},
+            field="description",
+        )
+    return description
+
+
+def _name_taken(*, desk: Desk, name: str, exclude_id: int | None = None) -> bool:
+    qs = TicketType.objects.filter(desk=desk, name__iexact=name, deleted_at__isnull=True)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.exists()
+
+
+def _duplicate_name() -> Conflict:
+    return Conflict(
+        _("This desk already has a ticket type with that name."), field="name", code="exists"
+    )
+
+
+@transaction.atomic
+def type_create(
+    *,
+    desk: Desk,
+    name: str,
+    description: str = "",
+    fields: list[Any] | None = None,
+    handlers: list[User] | None = None,
+) -> TicketType:
+    name = _clean_name(name)
+    description = _clean_description(description)
+    parsed = parse_fields(fields if fields is not None else [])
+    # Lock the desk so two admins cannot both create the 15th type.
+    Desk.objects.select_for_update().filter(pk=desk.pk).first()
+    limit = settings.MAX_TICKET_TYPES
+    if TicketType.objects.filter(desk=desk, deleted_at__isnull=True).count() >= limit:
+        raise Conflict(
+            _("A desk has at most %(n)d ticket types; delete one first.") % {"n": limit},
+            code="limit_reached",
+        )
+    if _name_taken(desk=desk, name=name):
+        raise _duplicate_name()
+    try:
+        with transaction.atomic():
+            kind = TicketType.objects.create(desk=desk, name=name, description=description)
+    except IntegrityError as exc:
+        raise _duplicate_name() from exc
+    FormVersion.objects.create(ticket_type=kind, version=1, fields=[f.to_json() for f in parsed])
+    kind.handlers.set(handlers or [])
+    return kind
+
+
+@transaction.atomic
+def type_update(
+    *,
+    kind: TicketType,
+    name: str | None = None,
+    description: str | None = None,
+    fields: Any = None,
+    handlers: list[User] | None = None,
+) -> TicketType:
+    """Edit a type. New fields on a type that has tickets make a new form version, so every
+    ticket keeps the form it was submitted with."""
+    kind = TicketType.objects.select_for_update().get(pk=kind.pk)
+    changed: list[str] = []
+    if name is not None:
+        kind.name = _clean_name(name)
+        if _name_taken(desk=kind.desk, name=kind.name, exclude_id=kind.pk):
+            raise _duplicate_name()
+        changed.append("name")
+    if description is not None:
+        kind.description = _clean_description(description)
+        changed.append("description")
+    if fields is not None:
+        stored = [f.to_json() for f in parse_fields(fields)]
+        current = FormVersion.objects.get(ticket_type=kind, version=kind.version)
+        if stored != current.fields:
+            if kind.tickets.exists():
+                kind.version += 1
+                FormVersion.objects.create(ticket_type=kind, version=kind.version, fields=stored)
+                changed.append("version")
+            else:
+                current.fields = stored
+                current.save(update_fields=["fields"])
+    if handlers is not None:
+        if kind.state == TypeState.PUBLISHED and not any(u.is_active for u in handlers):
+            raise Invalid(_("A published type needs at least one handler."), field="handlers")
+        kind.handlers.set(handlers)
+    if changed:
+        try:
+            with transaction.atomic():
+                kind.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError as exc:
+            raise _duplicate_name() from exc
+    return kind
+
+
+@transaction.atomic
+def type_publish(*, kind: TicketType) -> TicketType:
+    if not kind.handlers.filter(is_active=True).exists():
+        raise Conflict(_("Name at least one handler before publishing."), field="handlers")
+    if kind.state != TypeState.PUBLISHED:
+        kind.state = TypeState.PUBLISHED
+        kind.save(update_fields=["state", "updated_at"])
+    return kind
+
+
+@transaction.atomic
+def type_unpublish(*, kind: TicketType) -> TicketType:
+    if kind.state != TypeState.PUBLISHED:
+        raise Conflict(_("Only a published type can be unpublished."), field="state")
+    kind.state = TypeState.UNPUBLISHED
+    kind.save(update_fields=["state", "updated_at"])
+    _menu_drop(kind)
+    return kind
+
+
+@transaction.atomic
+def type_delete(*, kind: TicketType) -> None:
+    """Soft delete: the type leaves menus and configuration; its tickets and reports stay."""
+    kind.deleted_at = timezone.now()
+    kind.save(update_fields=["deleted_at", "updated_at"])
+    _menu_drop(kind)
+
+
+def _menu_drop(kind: TicketType) -> None:
+    MenuEntry.objects.filter(ticket_type=kind).delete()

@@ -1,0 +1,83 @@
+"""Storing uploads: size-limited, type sniffed from the bytes, kept under generated names."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from pathlib import Path
+
+import puremagic
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from servicetickets.accounts.models import User
+from servicetickets.core.errors import Invalid, TooLarge
+from servicetickets.uploads.models import Upload
+
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+SNIFF_BYTES = 64 * 1024
+
+
+def sniff_content_type(head: bytes) -> str:
+    """The type the bytes say they are, never what the client claimed."""
+    try:
+        found = puremagic.from_string(head, mime=True)
+    except puremagic.PureError:
+        found = ""
+    if found:
+        return found
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    return "text/plain"
+
+
+def clean_file_name(name: str) -> str:
+    """A display name safe to show and to put in a header: no folders, controls or bidi marks."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().lstrip(".")
+    return name[:200] or "file"
+
+
+def path_of(upload: Upload) -> Path:
+    return Path(settings.UPLOAD_ROOT) / upload.stored_name[:2] / upload.stored_name
+
+
+def upload_create(*, uploader: User, file: UploadedFile) -> Upload:
+    limit = settings.UPLOAD_MAX_BYTES
+    if file.size is not None and file.size > limit:
+        raise TooLarge(
+            _("A file may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)}, field="file"
+        )
+    if not file.size:
+        raise Invalid(_("The file is empty."), field="file")
+    stored_name = secrets.token_hex(16)
+    target = Path(settings.UPLOAD_ROOT) / stored_name[:2] / stored_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    head = b""
+    try:
+        with target.open("wb") as out:
+            for chunk in file.chunks():
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(
+                        _("A file may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+                        field="file",
+                    )
+                if len(head) < SNIFF_BYTES:
+                    head += chunk[: SNIFF_BYTES - len(head)]
+                out.write(chunk)
+        return Upload.objects.create(
+            uploader=uploader,
+            name=clean_file_name(file.name or ""),
+            size=size,
+            content_type=sniff_content_type(head),
+            stored_name=stored_name,
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise

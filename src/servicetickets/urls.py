@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from servicetickets.core.api import api
+from servicetickets.core.views import healthz
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+    path("", include("servicetickets.web.urls")),
+]
