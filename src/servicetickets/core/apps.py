@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
         # The data folder holds the SQLite file and uploads; make it on first start.
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         Path(settings.UPLOAD_ROOT).mkdir(parents=True, exist_ok=True)
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
