@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from pytest_django.fixtures import Settings
 
 from servicetickets.accounts.models import User
 from servicetickets.accounts.services import token_create
 from servicetickets.desks.models import Desk
 from servicetickets.tickettypes.models import TicketType
 from tests.factories import DeskFactory, TicketTypeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Messages in English unless a test asks otherwise; uploads in a folder of this session."""
+    settings.UPLOAD_ROOT = tmp_path_factory.getbasetemp() / "uploads"
+    with translation.override("en"):
+        yield
 
 
 class Api:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from servicetickets.accounts.models import User
@@ -20,6 +22,14 @@ SIMPLE_FORM: list[dict[str, Any]] = [
 ]
 
 
+PASSWORD = "correct-horse-battery"
+
+
+@cache
+def _password_hash() -> str:
+    return make_password(PASSWORD)
+
+
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -28,7 +38,8 @@ class UserFactory(DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     name = factory.LazyAttribute(lambda o: o.username.title())
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.django.Password("correct-horse-battery")
+    # One real hash, computed once: hashing per user made every test pay ~2 s for its cast.
+    password = factory.LazyFunction(lambda: _password_hash())
 
 
 class DeskFactory(DjangoModelFactory[Desk]):

@@ -21,12 +21,13 @@ def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
 @router.get("/users", response=list[UserOut])
 def list_users(request: HttpRequest, q: str = "") -> list[User]:
     """Active users matching ``q`` (for pickers); site admins also see deactivated ones."""
-    caller = caller(request)
-    return list(selectors.user_list(q=q, include_inactive=caller.is_superuser))
+    user = caller(request)
+    return list(selectors.user_list(q=q.strip(), include_inactive=user.is_superuser))
 
 
 @router.delete("/users/{username}", response={204: None})
 def deactivate_user(request: HttpRequest, username: str) -> HttpResponse:
-    selectors.require_site_admin(caller(request))
-    services.user_deactivate(user=selectors.user_get(username=username))
+    actor = caller(request)
+    selectors.require_site_admin(actor)
+    services.user_deactivate(user=selectors.user_get(username=username), actor=actor)
     return HttpResponse(status=204)

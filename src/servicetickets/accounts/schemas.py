@@ -3,6 +3,8 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from servicetickets.accounts.models import User
+
 
 class UserOut(Schema):
     username: str
@@ -12,7 +14,7 @@ class UserOut(Schema):
     active: bool
 
     @staticmethod
-    def resolve_active(obj: object) -> bool:
+    def resolve_active(obj: User) -> bool:
         return bool(obj.is_active)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from servicetickets.accounts.models import User
+from servicetickets.accounts.models import ApiToken, User
 from servicetickets.core.errors import Forbidden, Invalid, NotFound
 
 
@@ -49,3 +49,8 @@ def users_by_username(
 def require_site_admin(user: User) -> None:
     if not user.is_superuser:
         raise Forbidden(_("Only a site admin may do this."))
+
+
+def token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens, newest first (only their prefixes can be shown)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

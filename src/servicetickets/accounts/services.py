@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -33,9 +34,10 @@ def user_create(
     site_admin: bool = False,
 ) -> User:
     username = username.strip()
-    if not USERNAME_RE.match(username):
+    if not USERNAME_RE.fullmatch(username):
         raise Invalid(
-            _("Username must be 1–150 letters, digits or . @ + - _ characters."), field="username"
+            _("Username must be 1 to 150 letters, digits or . @ + - _ characters."),
+            field="username",
         )
     name = name.strip()
     if len(name) > 100:
@@ -46,8 +48,6 @@ def user_create(
             validate_email(email)
         except DjangoValidationError as exc:
             raise Invalid(_("Enter a valid e-mail address."), field="email") from exc
-    if password is not None and len(password) < 8:
-        raise Invalid(_("Password must be at least %(n)d characters.") % {"n": 8}, field="password")
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(
             _("A user with that username already exists."), field="username", code="exists"
@@ -55,7 +55,12 @@ def user_create(
     user = User(
         username=username, name=name, email=email, is_superuser=site_admin, is_staff=site_admin
     )
-    if password:
+    if password is not None:
+        # The installation's password rules (AUTH_PASSWORD_VALIDATORS), with Django's messages.
+        try:
+            validate_password(password, user)
+        except DjangoValidationError as exc:
+            raise Invalid(exc.messages[0], field="password") from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -70,8 +75,12 @@ def user_create(
 
 
 @transaction.atomic
-def user_deactivate(*, user: User) -> None:
-    """Deactivate, never erase: tickets, timelines and reports keep the person."""
+def user_deactivate(*, user: User, actor: User | None = None) -> None:
+    """Deactivate, never erase: tickets, timelines and reports keep the person. Their API
+    tokens are revoked; their sessions stop working because inactive users cannot sign in.
+    A site admin cannot deactivate themselves (the installation could lose its last admin)."""
+    if actor is not None and actor.pk == user.pk:
+        raise Conflict(_("You cannot deactivate yourself."), field="username")
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user).delete()
@@ -82,6 +91,12 @@ def token_create(*, user: User) -> str:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=_digest(token), prefix=token[:10])
     return token
+
+
+def token_revoke(*, user: User, token_id: int) -> bool:
+    """Delete one of ``user``'s tokens; False when it is not theirs (or already gone)."""
+    deleted, _rows = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return deleted > 0
 
 
 def token_authenticate(*, token: str) -> User | None:

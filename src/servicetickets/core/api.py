@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from servicetickets.core.auth import SessionAuth, TokenAuth
 from servicetickets.core.errors import AppError
 
 logger = logging.getLogger(__name__)
 
+
+class _LocalTimeEncoder(NinjaJSONEncoder):
+    """Times in the installation's time zone with an explicit offset (``+08:00``, ``+00:00``)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat(timespec="milliseconds")
+        return super().default(o)
+
+
+class _Renderer(JSONRenderer):
+    encoder_class = _LocalTimeEncoder
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=_Renderer(),
     title="Service Tickets API",
     version="1",
     urls_namespace="api",
@@ -104,16 +125,21 @@ def _validation_message(error: dict[str, Any]) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A body that breaks its schema is an invalid value (422, naming the property); a query
+    parameter that cannot be read is a malformed request (400); a path whose id is not even of
+    the right type names nothing that exists (404)."""
     first = exc.errors[0] if exc.errors else {}
     loc = list(first.get("loc", []))
-    status = 400 if loc and loc[0] in ("query", "path") else 422
-    return error_response(
-        request,
-        status,
-        _validation_message(first),
-        field=_field_from_loc(loc),
-        code="invalid" if status == 422 else "bad_request",
-    )
+    where = loc[0] if loc else "body"
+    if where == "path":
+        return error_response(request, 404, _("Not found."))
+    field = _field_from_loc(loc)
+    message = _validation_message(first)
+    if field is None and first.get("type") == "missing":
+        message = _("Send the request body as a JSON object.")
+    if where == "query":
+        return error_response(request, 400, message, field=field, code="bad_request")
+    return error_response(request, 422, message, field=field, code="invalid")
 
 
 @api.exception_handler(AuthenticationError)
@@ -133,6 +159,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, _("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, _("The request body is too large."))
 
 
 @api.exception_handler(Exception)

@@ -40,3 +40,6 @@ class MenuEntry(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label

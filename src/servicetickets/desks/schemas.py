@@ -28,6 +28,8 @@ class MenuEntryIn(Schema):
 
     label: str = Field(max_length=200)
     type_id: int | None = None
+    # Read-only (GET shows it); accepted and ignored so a menu read can be sent back as it is.
+    type_name: str | None = Field(default=None, max_length=200)
     children: list[MenuEntryIn] = Field(default_factory=list, max_length=50)
 
 

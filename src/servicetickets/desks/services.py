@@ -19,11 +19,11 @@ MENU_ENTRIES_MAX = 50
 
 @transaction.atomic
 def desk_create(*, code: str, name: str) -> Desk:
-    if not CODE_RE.match(code):
-        raise Invalid(_("Code must be 2–8 capital letters."), field="code")
+    if not CODE_RE.fullmatch(code):
+        raise Invalid(_("Code must be 2 to 8 capital letters."), field="code")
     name = name.strip()
     if not 1 <= len(name) <= 60:
-        raise Invalid(_("Name must be 1–60 characters."), field="name")
+        raise Invalid(_("Name must be 1 to 60 characters."), field="name")
     if Desk.objects.filter(code=code).exists():
         raise Conflict(_("A desk with that code already exists."), field="code", code="exists")
     try:
@@ -63,7 +63,7 @@ def menu_set(*, desk: Desk, entries: list[MenuItem]) -> None:
         label = item.label.strip()
         if not 1 <= len(label) <= MENU_LABEL_MAX:
             raise Invalid(
-                _("Label must be 1–%(n)d characters.") % {"n": MENU_LABEL_MAX},
+                _("Label must be 1 to %(n)d characters.") % {"n": MENU_LABEL_MAX},
                 field=f"{path}.label",
             )
         if item.children and nested:

@@ -16,7 +16,10 @@ def notify(
     *, recipients: Iterable[User | None], kind: str, ticket: Ticket, actor: User | None
 ) -> int:
     """One inbox row per distinct active recipient other than the actor; returns how many."""
-    assert transaction.get_connection().in_atomic_block, "reminders commit with their action"
+    if not transaction.get_connection().in_atomic_block:
+        # A reminder outside its action's transaction could be lost or sent for a change that
+        # was rolled back. A programming error, never a user's: not translated.
+        raise RuntimeError("Reminders are written in the transaction of their action.")
     now = timezone.now()
     seen: set[int] = set()
     rows = []

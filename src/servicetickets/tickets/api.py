@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -116,19 +118,37 @@ class ListQuery(Schema):
     page_size: int = Field(default=50, ge=1, le=200)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _plain(value: str, field: str) -> str:
+    """A query text without control characters (PostgreSQL cannot compare text with NUL)."""
+    if _CONTROL.search(value):
+        raise BadRequest(_("Text cannot contain control characters."), field=field)
+    return value
+
+
 def _user_filter(username: str | None, field: str) -> User | None:
     if not username:
         return None
-    user = User.objects.filter(username=username).first()
+    user = User.objects.filter(username=_plain(username, field)).first()
     if user is None:
         raise BadRequest(_("Unknown user: %(username)s.") % {"username": username}, field=field)
     return user
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time given without an offset is read in the installation's time zone."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
 @router.get("/tickets", response=TicketPage)
 def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
     user = caller(request)
-    if query.submitted_from and query.submitted_to and query.submitted_from > query.submitted_to:
+    submitted_from, submitted_to = _aware(query.submitted_from), _aware(query.submitted_to)
+    if submitted_from and submitted_to and submitted_from > submitted_to:
         raise BadRequest(_("The start of the period is after its end."), field="submitted_from")
     filters = TicketFilter(
         desk=query.desk,
@@ -137,9 +157,9 @@ def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
         resolution=query.resolution,
         requester=_user_filter(query.requester, "requester"),
         processor=_user_filter(query.processor, "processor"),
-        submitted_from=query.submitted_from,
-        submitted_to=query.submitted_to,
-        q=query.q.strip(),
+        submitted_from=submitted_from,
+        submitted_to=submitted_to,
+        q=_plain(query.q.strip(), "q"),
         ordering=query.ordering,
     )
     paginator = Paginator(ticket_list_for(user=user, filters=filters), query.page_size)
@@ -159,6 +179,11 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> TicketOut:
     return _detail(request, ticket_id)
 
 
+# Every action takes an optional body: a missing body is an empty object, so a missing
+# required value is named by the service (``reason``, ``note``, ``to``, ``text``) after the
+# caller's access and the ticket's state were checked.
+
+
 @router.post("/tickets/{ticket_id}/claim", response=TicketOut)
 def claim(request: HttpRequest, ticket_id: int, payload: EmptyIn | None = None) -> TicketOut:
     services.ticket_claim(user=caller(request), ticket_id=ticket_id)
@@ -166,26 +191,24 @@ def claim(request: HttpRequest, ticket_id: int, payload: EmptyIn | None = None) 
 
 
 @router.post("/tickets/{ticket_id}/transfer", response=TicketOut)
-def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> TicketOut:
-    services.ticket_transfer(
-        user=caller(request), ticket_id=ticket_id, to=payload.to, note=payload.note
-    )
+def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn | None = None) -> TicketOut:
+    body = payload or TransferIn()
+    services.ticket_transfer(user=caller(request), ticket_id=ticket_id, to=body.to, note=body.note)
     return _detail(request, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/reject", response=TicketOut)
-def reject(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> TicketOut:
-    services.ticket_reject(user=caller(request), ticket_id=ticket_id, reason=payload.reason)
+def reject(request: HttpRequest, ticket_id: int, payload: ReasonIn | None = None) -> TicketOut:
+    body = payload or ReasonIn()
+    services.ticket_reject(user=caller(request), ticket_id=ticket_id, reason=body.reason)
     return _detail(request, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/complete", response=TicketOut)
-def complete(request: HttpRequest, ticket_id: int, payload: NoteIn) -> TicketOut:
+def complete(request: HttpRequest, ticket_id: int, payload: NoteIn | None = None) -> TicketOut:
+    body = payload or NoteIn()
     services.ticket_complete(
-        user=caller(request),
-        ticket_id=ticket_id,
-        note=payload.note,
-        attachments=payload.attachments,
+        user=caller(request), ticket_id=ticket_id, note=body.note, attachments=body.attachments
     )
     return _detail(request, ticket_id)
 
@@ -200,26 +223,24 @@ def confirm(request: HttpRequest, ticket_id: int, payload: ConfirmIn | None = No
 
 
 @router.post("/tickets/{ticket_id}/return", response=TicketOut)
-def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> TicketOut:
-    services.ticket_return(user=caller(request), ticket_id=ticket_id, reason=payload.reason)
+def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn | None = None) -> TicketOut:
+    body = payload or ReasonIn()
+    services.ticket_return(user=caller(request), ticket_id=ticket_id, reason=body.reason)
     return _detail(request, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/cancel", response=TicketOut)
 def cancel(request: HttpRequest, ticket_id: int, payload: ReasonIn | None = None) -> TicketOut:
-    services.ticket_cancel(
-        user=caller(request), ticket_id=ticket_id, reason=payload.reason if payload else None
-    )
+    body = payload or ReasonIn()
+    services.ticket_cancel(user=caller(request), ticket_id=ticket_id, reason=body.reason)
     return _detail(request, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/comment", response=TicketOut)
-def comment(request: HttpRequest, ticket_id: int, payload: CommentIn) -> TicketOut:
+def comment(request: HttpRequest, ticket_id: int, payload: CommentIn | None = None) -> TicketOut:
+    body = payload or CommentIn()
     services.ticket_comment(
-        user=caller(request),
-        ticket_id=ticket_id,
-        text=payload.text,
-        attachments=payload.attachments,
+        user=caller(request), ticket_id=ticket_id, text=body.text, attachments=body.attachments
     )
     return _detail(request, ticket_id)
 

@@ -24,7 +24,7 @@ class Resolution(models.TextChoices):
 
 
 class Ticket(models.Model):
-    """A submitted ticket. ``state`` is written only by ``tickets.services`` (the transition table)."""
+    """A submitted ticket. ``state`` is written only by ``tickets.services``."""
 
     number = models.CharField(max_length=20, unique=True)
     desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="tickets")
@@ -91,6 +91,9 @@ class TimelineEntry(models.Model):
             models.Index(fields=["ticket", "at"]),
             models.Index(fields=["actor", "ticket"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

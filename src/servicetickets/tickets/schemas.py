@@ -22,7 +22,8 @@ class EmptyIn(_In):
 
 
 class TransferIn(_In):
-    to: str = Field(max_length=150)
+    # Optional here so that a missing target is named by the service after access checks.
+    to: str | None = Field(default=None, max_length=150)
     note: str | None = Field(default=None, max_length=20000)
 
 
@@ -36,7 +37,8 @@ class NoteIn(_In):
 
 
 class ConfirmIn(_In):
-    rating: int | None = None
+    # Strict: ``true`` or ``"5"`` is not a rating.
+    rating: int | None = Field(default=None, strict=True)
     comment: str | None = Field(default=None, max_length=20000)
 
 

@@ -18,13 +18,18 @@ from servicetickets.tickettypes.models import TicketType
 
 
 def visible_q(user: User) -> Q:
-    """Requester; handlers of the type (and anyone who acted on it, e.g. a former handler);
-    the desk's admins. Site admins see everything."""
+    """Requester; handlers of the type (and anyone who acted on it or was handed it, e.g. a
+    former handler who is still its assignee after a transfer); the desk's admins. Site admins
+    see everything."""
     if user.is_superuser:
         return Q()
     handled = TicketType.handlers.through.objects.filter(user_id=user.pk).values("tickettype_id")
     administered = Desk.admins.through.objects.filter(user_id=user.pk).values("desk_id")
-    acted = TimelineEntry.objects.filter(actor_id=user.pk).values("ticket_id")
+    # ``target``: a transfer or a return handed the ticket to them; they must keep seeing it
+    # even when they are no longer a handler of its type.
+    acted = TimelineEntry.objects.filter(Q(actor_id=user.pk) | Q(target_id=user.pk)).values(
+        "ticket_id"
+    )
     return (
         Q(requester_id=user.pk)
         | Q(ticket_type_id__in=handled)

@@ -14,56 +14,22 @@ from django.utils.translation import gettext as _
 from servicetickets.accounts.models import User
 from servicetickets.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from servicetickets.desks.models import Desk
-from servicetickets.forms.fields import FieldDef
-from servicetickets.forms.values import clean_data, upload_ids
+from servicetickets.forms.values import clean_data
 from servicetickets.notifications.models import Kind
 from servicetickets.notifications.services import notify
+from servicetickets.tickets.inputs import (
+    TITLE_MAX,
+    SubmitContext,
+    attach_uploads,
+    clean_text,
+    summary_of,
+    take_uploads,
+)
 from servicetickets.tickets.models import Resolution, State, Ticket, TimelineEntry
 from servicetickets.tickets.selectors import roles_for, ticket_get_for
 from servicetickets.tickets.transitions import TRANSITIONS
 from servicetickets.tickettypes.models import TicketType, TypeState
 from servicetickets.tickettypes.selectors import form_get
-from servicetickets.uploads.models import Upload
-from servicetickets.uploads.selectors import attachable_problem
-
-TITLE_MAX = 200
-NOTE_MAX = 5000
-ATTACHMENTS_MAX = 9
-
-
-class _Context:
-    """What form validation needs from the database, for one submitter."""
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-
-    def member_exists(self, username: str) -> bool:
-        return User.objects.filter(username=username, is_active=True).exists()
-
-    def upload_problem(self, upload_ids: list[str], *, images_only: bool) -> str | None:
-        return attachable_problem(user=self.user, upload_ids=upload_ids, images_only=images_only)
-
-
-def _summary(fields: list[FieldDef], data: dict[str, Any], fallback: str) -> str:
-    for field in fields:
-        value = data.get(field.key)
-        if field.kind in ("text", "textarea") and isinstance(value, str) and value.strip():
-            line = value.strip().splitlines()[0]
-            return line if len(line) <= 80 else line[:79] + "…"
-    return fallback
-
-
-def _attach(*, user: User, ticket: Ticket, ids: list[str], field: str) -> list[str]:
-    if len(ids) > ATTACHMENTS_MAX:
-        raise Invalid(_("At most %(n)d files.") % {"n": ATTACHMENTS_MAX}, field=field)
-    if len(set(ids)) != len(ids):
-        raise Invalid(_("The same file is listed twice."), field=field)
-    if ids:
-        problem = attachable_problem(user=user, upload_ids=ids, images_only=False)
-        if problem:
-            raise Invalid(problem, field=field)
-        Upload.objects.filter(pk__in=ids).update(ticket=ticket)
-    return [str(i) for i in ids]
 
 
 def _timeline(
@@ -94,15 +60,6 @@ def _active_handlers(ticket: Ticket) -> list[User]:
     return list(ticket.ticket_type.handlers.filter(is_active=True))
 
 
-def _text(value: str | None, *, field: str, required: bool, limit: int = NOTE_MAX) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise Invalid(_("This field is required."), field=field)
-    if len(text) > limit:
-        raise Invalid(_("Must be at most %(n)d characters.") % {"n": limit}, field=field)
-    return text
-
-
 # --- submit -------------------------------------------------------------------------------
 
 
@@ -116,8 +73,8 @@ def ticket_submit(
     if kind.state != TypeState.PUBLISHED:
         raise Conflict(_("This ticket type is not published."), code="not_published")
     fields = form_get(ticket_type_id=kind.pk, version=kind.version)
-    cleaned = clean_data(fields, data, context=_Context(user))
-    title_text = _text(title, field="title", required=False, limit=TITLE_MAX)
+    cleaned = clean_data(fields, data, context=SubmitContext(user))
+    title_text = clean_text(title, field="title", required=False, limit=TITLE_MAX, single_line=True)
     # The desk row lock makes numbers unique and gapless under concurrency.
     desk = Desk.objects.select_for_update().get(pk=kind.desk_id)
     desk.last_number += 1
@@ -128,15 +85,15 @@ def ticket_submit(
         desk=desk,
         ticket_type=kind,
         form_version=kind.version,
-        title=title_text or _summary(fields, cleaned, kind.name),
+        title=title_text or summary_of(fields, cleaned, kind.name),
         data=cleaned,
         state=State.PENDING,
         requester=user,
         submitted_at=now,
     )
-    ids = upload_ids(fields, cleaned)
-    if ids:
-        Upload.objects.filter(pk__in=ids).update(ticket=ticket)
+    for field in fields:
+        if field.kind in ("image", "file") and cleaned.get(field.key):
+            take_uploads(ticket=ticket, ids=cleaned[field.key], field=field.key)
     _timeline(ticket, actor=user, action="submit", from_state="", at=now)
     notify(recipients=_active_handlers(ticket), kind=Kind.NEW_TICKET, ticket=ticket, actor=user)
     return ticket
@@ -148,8 +105,11 @@ def ticket_submit(
 def _act(*, user: User, ticket_id: int, action: str) -> tuple[Ticket, str]:
     """Lock the ticket and check the transition table; return it with its state before."""
     ticket_get_for(user=user, ticket_id=ticket_id)  # 404 before anything else
+    # ``of=("self",)``: lock the ticket row only. PostgreSQL refuses FOR UPDATE on the nullable
+    # side of an outer join (assignee, processed_by), and locking the desk or user rows would
+    # needlessly serialise unrelated tickets.
     ticket = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("requester", "assignee", "processed_by", "ticket_type", "desk")
         .get(pk=ticket_id)
     )
@@ -215,10 +175,13 @@ def ticket_claim(*, user: User, ticket_id: int) -> Ticket:
 
 
 @transaction.atomic
-def ticket_transfer(*, user: User, ticket_id: int, to: str, note: str | None = None) -> Ticket:
+def ticket_transfer(
+    *, user: User, ticket_id: int, to: str | None, note: str | None = None
+) -> Ticket:
     ticket, before = _act(user=user, ticket_id=ticket_id, action="transfer")
-    note_text = _text(note, field="note", required=False)
-    target = ticket.ticket_type.handlers.filter(username=to, is_active=True).first()
+    username = clean_text(to, field="to", required=True, limit=150, single_line=True)
+    note_text = clean_text(note, field="note", required=False)
+    target = ticket.ticket_type.handlers.filter(username=username, is_active=True).first()
     if target is None:
         raise Invalid(_("Choose an active handler of this ticket type."), field="to")
     if target.pk == user.pk:
@@ -244,7 +207,7 @@ def ticket_transfer(*, user: User, ticket_id: int, to: str, note: str | None = N
 @transaction.atomic
 def ticket_reject(*, user: User, ticket_id: int, reason: str | None) -> Ticket:
     ticket, before = _act(user=user, ticket_id=ticket_id, action="reject")
-    reason_text = _text(reason, field="reason", required=True)
+    reason_text = clean_text(reason, field="reason", required=True)
     now = timezone.now()
     ticket.resolution = Resolution.REJECTED
     ticket.closed_at = now
@@ -260,8 +223,8 @@ def ticket_complete(
     *, user: User, ticket_id: int, note: str | None, attachments: list[str] | None = None
 ) -> Ticket:
     ticket, before = _act(user=user, ticket_id=ticket_id, action="complete")
-    note_text = _text(note, field="note", required=True)
-    files = _attach(user=user, ticket=ticket, ids=attachments or [], field="attachments")
+    note_text = clean_text(note, field="note", required=True)
+    files = attach_uploads(user=user, ticket=ticket, ids=attachments or [], field="attachments")
     now = timezone.now()
     ticket.processed_by = user
     ticket.processed_at = now
@@ -286,7 +249,7 @@ def ticket_confirm(
     ticket, before = _act(user=user, ticket_id=ticket_id, action="confirm")
     if rating is not None and not 1 <= rating <= 5:
         raise Invalid(_("Rate from 1 to 5."), field="rating")
-    comment_text = _text(comment, field="comment", required=False)
+    comment_text = clean_text(comment, field="comment", required=False)
     now = timezone.now()
     ticket.resolution = Resolution.RESOLVED
     ticket.closed_at = now
@@ -300,7 +263,7 @@ def ticket_confirm(
 @transaction.atomic
 def ticket_return(*, user: User, ticket_id: int, reason: str | None) -> Ticket:
     ticket, before = _act(user=user, ticket_id=ticket_id, action="return")
-    reason_text = _text(reason, field="reason", required=True)
+    reason_text = clean_text(reason, field="reason", required=True)
     now = timezone.now()
     # Back to whoever processed it, who is told it was not resolved.
     ticket.assignee = ticket.processed_by
@@ -322,7 +285,7 @@ def ticket_return(*, user: User, ticket_id: int, reason: str | None) -> Ticket:
 @transaction.atomic
 def ticket_cancel(*, user: User, ticket_id: int, reason: str | None = None) -> Ticket:
     ticket, before = _act(user=user, ticket_id=ticket_id, action="cancel")
-    reason_text = _text(reason, field="reason", required=False)
+    reason_text = clean_text(reason, field="reason", required=False)
     now = timezone.now()
     ticket.resolution = Resolution.CANCELLED
     ticket.closed_at = now
@@ -339,8 +302,8 @@ def ticket_comment(
     *, user: User, ticket_id: int, text: str | None, attachments: list[str] | None = None
 ) -> Ticket:
     ticket, before = _act(user=user, ticket_id=ticket_id, action="comment")
-    body = _text(text, field="text", required=True)
-    files = _attach(user=user, ticket=ticket, ids=attachments or [], field="attachments")
+    body = clean_text(text, field="text", required=True)
+    files = attach_uploads(user=user, ticket=ticket, ids=attachments or [], field="attachments")
     _timeline(ticket, actor=user, action="comment", from_state=before, note=body, attachments=files)
     notify(
         recipients=[ticket.requester, ticket.assignee],

@@ -92,7 +92,7 @@ USER_ACTIONS = tuple(a for a in TRANSITIONS if a != "auto_confirm")
 
 
 def allowed_actions(*, roles: Roles, state: str) -> list[str]:
-    """The actions the user may take now (for buttons on pages and ``allowed_actions`` in the API)."""
+    """The actions the user may take now (buttons on pages, ``allowed_actions`` in the API)."""
     return [
         name
         for name, t in TRANSITIONS.items()

@@ -8,7 +8,7 @@ from servicetickets.core.auth import caller
 from servicetickets.desks.selectors import desk_get, desk_get_for_admin
 from servicetickets.tickettypes import selectors, services
 from servicetickets.tickettypes.models import FormVersion, TicketType
-from servicetickets.tickettypes.schemas import TypeIn, TypeOut, TypePatch
+from servicetickets.tickettypes.schemas import FormOut, TypeIn, TypeOut, TypePatch
 
 router = Router(tags=["ticket types"])
 
@@ -51,6 +51,13 @@ def create_type(request: HttpRequest, desk_id: int, payload: TypeIn) -> tuple[in
 @router.get("/types/{type_id}", response=TypeOut)
 def get_type(request: HttpRequest, type_id: int) -> TypeOut:
     return type_out(selectors.type_get_for(user=caller(request), type_id=type_id))
+
+
+@router.get("/types/{type_id}/forms/{version}", response=FormOut)
+def get_form_version(request: HttpRequest, type_id: int, version: int) -> FormOut:
+    """The form a ticket was submitted with (its ``form_version``), to display it as it was."""
+    row = selectors.form_version_get_for(user=caller(request), type_id=type_id, version=version)
+    return FormOut(type_id=type_id, version=row.version, fields=row.fields)
 
 
 @router.patch("/types/{type_id}", response=TypeOut)

@@ -64,3 +64,6 @@ class FormVersion(models.Model):
         constraints = [
             models.UniqueConstraint("ticket_type", "version", name="formversion_unique_version")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_type_id} v{self.version}"

@@ -35,3 +35,11 @@ class TypeOut(Schema):
     version: int
     fields: list[dict[str, Any]]
     handlers: list[str]
+
+
+class FormOut(Schema):
+    """One version of a type's form, as a ticket submitted with it is shown."""
+
+    type_id: int
+    version: int
+    fields: list[dict[str, Any]]

@@ -15,7 +15,8 @@ from servicetickets.tickettypes.models import FormVersion, TicketType, TypeState
 def type_list_for(
     *, user: User, desk_id: int, include_deleted: bool = False
 ) -> QuerySet[TicketType]:
-    """Desk admins see every type of their desk; others see the published ones and those they handle."""
+    """Desk admins see every type of their desk; others see the published ones and the ones
+    they handle."""
     qs = TicketType.objects.filter(desk_id=desk_id).prefetch_related("handlers")
     if is_desk_admin(user=user, desk_id=desk_id):
         return qs if include_deleted else qs.filter(deleted_at__isnull=True)
@@ -57,3 +58,23 @@ def is_handler(*, user: User, ticket_type_id: int) -> bool:
     return TicketType.handlers.through.objects.filter(
         tickettype_id=ticket_type_id, user_id=user.pk
     ).exists()
+
+
+def form_version_get_for(*, user: User, type_id: int, version: int) -> FormVersion:
+    """A version of a type's form, for whoever may see the type or a ticket submitted with
+    that version (a requester still reads their ticket after its type was deleted)."""
+    from servicetickets.tickets.models import Ticket
+    from servicetickets.tickets.selectors import visible_q
+
+    row = FormVersion.objects.filter(ticket_type_id=type_id, version=version).first()
+    if row is not None:
+        try:
+            type_get_for(user=user, type_id=type_id)
+        except NotFound:
+            if not Ticket.objects.filter(
+                visible_q(user), ticket_type_id=type_id, form_version=version
+            ).exists():
+                row = None
+    if row is None:
+        raise NotFound(_("No form with that version."))
+    return row

@@ -157,4 +157,12 @@ def type_delete(*, kind: TicketType) -> None:
 
 
 def _menu_drop(kind: TicketType) -> None:
+    """Remove the type's menu entries, and groups left empty by that (a menu never holds an
+    empty group, so what GET returns can always be PUT back)."""
+    parents = set(
+        MenuEntry.objects.filter(ticket_type=kind, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
     MenuEntry.objects.filter(ticket_type=kind).delete()
+    MenuEntry.objects.filter(pk__in=parents, children__isnull=True).delete()

@@ -6,7 +6,7 @@ from ninja import File, Router
 from ninja.files import UploadedFile
 
 from servicetickets.core.auth import caller
-from servicetickets.core.errors import Invalid
+from servicetickets.core.errors import Invalid, NotFound
 from servicetickets.uploads import selectors, services
 from servicetickets.uploads.models import Upload
 from servicetickets.uploads.schemas import UploadOut
@@ -16,7 +16,7 @@ router = Router(tags=["uploads"])
 
 @router.post("/uploads", response={201: UploadOut})
 def create_upload(
-    request: HttpRequest, file: File[UploadedFile] | None = None
+    request: HttpRequest, file: File[UploadedFile | None] = None
 ) -> tuple[int, Upload]:
     if file is None:
         raise Invalid(_("Send the file as multipart field “file”."), field="file")
@@ -26,9 +26,12 @@ def create_upload(
 @router.get("/uploads/{upload_id}", response={200: None})
 def download_upload(request: HttpRequest, upload_id: str) -> FileResponse:
     upload = selectors.upload_get_for(user=caller(request), upload_id=upload_id)
-    response = FileResponse(
-        services.path_of(upload).open("rb"), as_attachment=True, filename=upload.name
-    )
+    try:
+        handle = services.path_of(upload).open("rb")
+    except FileNotFoundError as exc:
+        # The row outlived its bytes (a restored backup without the uploads folder).
+        raise NotFound(_("No file with that id.")) from exc
+    response = FileResponse(handle, as_attachment=True, filename=upload.name)
     # Served as bytes to save, never rendered: our type from sniffing, and no sniffing by browsers.
     response["Content-Type"] = upload.content_type
     response["X-Content-Type-Options"] = "nosniff"

@@ -23,6 +23,9 @@ class Upload(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")

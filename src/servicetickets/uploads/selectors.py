@@ -37,12 +37,12 @@ def upload_get_for(*, user: User, upload_id: str) -> Upload:
 def attachable_problem(*, user: User, upload_ids: list[str], images_only: bool) -> str | None:
     """Why these uploads cannot be attached by ``user`` now, or None when they can: each must be
     the user's own and not yet used by a ticket (and an image where pictures are asked for)."""
-    parsed = [_parse_id(i) for i in upload_ids]
-    if any(p is None for p in parsed):
+    parsed = [p for p in (_parse_id(i) for i in upload_ids) if p is not None]
+    if len(parsed) != len(upload_ids):
         return _("Unknown upload id.")
     rows = {u.pk: u for u in Upload.objects.filter(pk__in=parsed)}
     for p in parsed:
-        upload = rows.get(p)  # type: ignore[arg-type]
+        upload = rows.get(p)
         if upload is None or upload.uploader_id != user.pk:
             return _("Unknown upload id.")
         if upload.ticket_id is not None:

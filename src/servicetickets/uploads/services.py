@@ -9,6 +9,7 @@ from pathlib import Path
 import puremagic
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from servicetickets.accounts.models import User
@@ -46,12 +47,18 @@ def path_of(upload: Upload) -> Path:
     return Path(settings.UPLOAD_ROOT) / upload.stored_name[:2] / upload.stored_name
 
 
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(
+        _("A file may be at most %(size)s.") % {"size": filesizeformat(limit)}, field="file"
+    )
+
+
 def upload_create(*, uploader: User, file: UploadedFile) -> Upload:
+    """Store ``file`` for ``uploader``. Refused whole (no row, no bytes left on disk) when it
+    is empty or larger than ``UPLOAD_MAX_BYTES``."""
     limit = settings.UPLOAD_MAX_BYTES
     if file.size is not None and file.size > limit:
-        raise TooLarge(
-            _("A file may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)}, field="file"
-        )
+        raise _too_large(limit)
     if not file.size:
         raise Invalid(_("The file is empty."), field="file")
     stored_name = secrets.token_hex(16)
@@ -64,10 +71,7 @@ def upload_create(*, uploader: User, file: UploadedFile) -> Upload:
             for chunk in file.chunks():
                 size += len(chunk)
                 if size > limit:
-                    raise TooLarge(
-                        _("A file may be at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
-                        field="file",
-                    )
+                    raise _too_large(limit)
                 if len(head) < SNIFF_BYTES:
                     head += chunk[: SNIFF_BYTES - len(head)]
                 out.write(chunk)

@@ -7,6 +7,8 @@ from servicetickets.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/tokens/revoke", views.token_revoke_view, name="token-revoke"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
