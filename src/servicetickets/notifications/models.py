@@ -35,3 +35,6 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"

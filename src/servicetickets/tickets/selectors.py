@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from servicetickets.accounts.models import User
@@ -27,14 +27,16 @@ def visible_q(user: User) -> Q:
     administered = Desk.admins.through.objects.filter(user_id=user.pk).values("desk_id")
     # ``target``: a transfer or a return handed the ticket to them; they must keep seeing it
     # even when they are no longer a handler of its type.
-    acted = TimelineEntry.objects.filter(Q(actor_id=user.pk) | Q(target_id=user.pk)).values(
-        "ticket_id"
+    # Correlated, so a single-ticket read checks that ticket's few entries instead of listing
+    # every ticket the user ever touched.
+    acted = TimelineEntry.objects.filter(ticket_id=OuterRef("pk")).filter(
+        Q(actor_id=user.pk) | Q(target_id=user.pk)
     )
     return (
         Q(requester_id=user.pk)
         | Q(ticket_type_id__in=handled)
         | Q(desk_id__in=administered)
-        | Q(pk__in=acted)
+        | Q(Exists(acted))
     )
 
 

@@ -67,7 +67,8 @@ def _active_handlers(ticket: Ticket) -> list[User]:
 def ticket_submit(
     *, user: User, ticket_type_id: int, data: Any, title: str | None = None
 ) -> Ticket:
-    kind = TicketType.objects.select_related("desk").filter(pk=ticket_type_id).first()
+    # Locked so a concurrent form edit cannot change the version between validation and save.
+    kind = TicketType.objects.select_for_update().filter(pk=ticket_type_id).first()
     if kind is None or kind.deleted_at is not None:
         raise NotFound(_("No ticket type with that id."))
     if kind.state != TypeState.PUBLISHED:
