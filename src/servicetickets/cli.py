@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicetickets.core.errors import AppError
 
@@ -181,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         default=6,
         metavar="M",
-        help=_("how far back the history goes (default: 6)"),
+        help=_("how many months back the history goes (default: 6)"),
     )
     seed.add_argument(
         "--seed", type=int, default=None, help=_("random seed, for the same history again")
@@ -226,7 +227,14 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
     applied = migrate()
     if applied:
-        print(_("Applied %(n)d migrations; the database is up to date.") % {"n": applied})
+        print(
+            ngettext(
+                "Applied %(n)d migration; the database is up to date.",
+                "Applied %(n)d migrations; the database is up to date.",
+                applied,
+            )
+            % {"n": applied}
+        )
     else:
         print(_("The database is up to date."))
     return 0
@@ -271,7 +279,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     pending = migrations_pending()
     if pending:
         _error(
-            _("The database lacks %(n)d migrations; run “%(prog)s migrate” first.")
+            ngettext(
+                "The database lacks %(n)d migration; run “%(prog)s migrate” first.",
+                "The database lacks %(n)d migrations; run “%(prog)s migrate” first.",
+                pending,
+            )
             % {"n": pending, "prog": PROG}
         )
         return 1

@@ -43,7 +43,7 @@ def test_worker_once_auto_confirms_an_overdue_ticket(
     last = overdue.timeline.order_by("at", "id").last()
     assert last is not None
     assert (last.action, last.actor, last.from_state) == ("auto_confirm", None, State.TO_CONFIRM)
-    assert "Auto-confirmed 1 tickets." in caplog.text
+    assert "Auto-confirmed 1 ticket." in caplog.text
 
 
 def test_worker_once_leaves_a_ticket_still_within_the_timeout(people: People) -> None:
@@ -60,8 +60,8 @@ def test_a_failing_job_does_not_stop_the_others(caplog: pytest.LogCaptureFixture
         raise RuntimeError("mail server down")
 
     jobs = (
-        worker.Job("broken", broken, lambda: "never"),
-        worker.Job("fine", lambda: 3, lambda: "did %(n)d"),
+        worker.Job("broken", broken, lambda n: "never"),
+        worker.Job("fine", lambda: 3, lambda n: f"did {n}"),
     )
 
     results = worker.run_round(jobs)
@@ -77,7 +77,7 @@ def test_worker_stops_after_the_round_on_sigterm(monkeypatch: pytest.MonkeyPatch
         signal.raise_signal(signal.SIGTERM)
         return 0
 
-    monkeypatch.setattr(worker, "JOBS", (worker.Job("term", terminated, lambda: ""),))
+    monkeypatch.setattr(worker, "JOBS", (worker.Job("term", terminated, lambda n: ""),))
 
     rounds = worker.run(interval=3600)
 

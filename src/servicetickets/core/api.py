@@ -112,10 +112,14 @@ def _validation_message(error: dict[str, Any]) -> str:
         return _("Must be at most %(n)s characters.") % {"n": ctx.get("max_length")}
     if kind == "string_too_short":
         return _("Must be at least %(n)s characters.") % {"n": ctx.get("min_length")}
-    if kind in ("greater_than_equal", "greater_than"):
-        return _("Must be at least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt"))}
-    if kind in ("less_than_equal", "less_than"):
-        return _("Must be at most %(n)s.") % {"n": ctx.get("le", ctx.get("lt"))}
+    if kind == "greater_than_equal":
+        return _("Must be at least %(n)s.") % {"n": ctx.get("ge")}
+    if kind == "greater_than":
+        return _("Must be greater than %(n)s.") % {"n": ctx.get("gt")}
+    if kind == "less_than_equal":
+        return _("Must be at most %(n)s.") % {"n": ctx.get("le")}
+    if kind == "less_than":
+        return _("Must be less than %(n)s.") % {"n": ctx.get("lt")}
     if kind in ("literal_error", "enum"):
         return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
     if kind == "string_pattern_mismatch":

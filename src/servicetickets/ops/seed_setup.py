@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicetickets.accounts.models import User
 from servicetickets.accounts.services import user_deactivate
@@ -107,7 +108,11 @@ def check_sizes(*, tickets: int, desks: int, types: int, users: int, months: int
         raise Invalid(_("Seed 1 to %(n)d ticket types per desk.") % {"n": limit}, field="types")
     if users < minimum_users(desks):
         raise Invalid(
-            _("Seed at least %(n)d users for %(d)d desks.")
+            ngettext(
+                "Seed at least %(n)d users for %(d)d desk.",
+                "Seed at least %(n)d users for %(d)d desks.",
+                desks,
+            )
             % {"n": minimum_users(desks), "d": desks},
             field="users",
         )

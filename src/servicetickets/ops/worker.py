@@ -15,6 +15,7 @@ from types import FrameType
 
 from django.db import connections
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicetickets.tickets.services import tickets_auto_confirm
 
@@ -25,8 +26,8 @@ logger = logging.getLogger("servicetickets.worker")
 class Job:
     name: str
     run: Callable[[], int]
-    # What to log after a round that did something; ``%(n)d`` is the job's count.
-    done: Callable[[], str]
+    # What to log after a round that did something, given the job's count.
+    done: Callable[[int], str]
 
 
 def _auto_confirm() -> int:
@@ -34,7 +35,13 @@ def _auto_confirm() -> int:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("auto_confirm", _auto_confirm, lambda: _("Auto-confirmed %(n)d tickets.")),
+    Job(
+        "auto_confirm",
+        _auto_confirm,
+        lambda n: (
+            ngettext("Auto-confirmed %(n)d ticket.", "Auto-confirmed %(n)d tickets.", n) % {"n": n}
+        ),
+    ),
 )
 
 
@@ -52,7 +59,7 @@ def run_round(jobs: tuple[Job, ...] | None = None) -> dict[str, int]:
             _connections_refresh()
         results[job.name] = count
         if count:
-            logger.info(job.done(), {"n": count})
+            logger.info(job.done(count))
     return results
 
 
@@ -80,7 +87,10 @@ def run(*, once: bool = False, interval: float = 60.0, stop: threading.Event | N
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    logger.info(_("Worker stopped after %(n)d rounds."), {"n": rounds})
+    logger.info(
+        ngettext("Worker stopped after %(n)d round.", "Worker stopped after %(n)d rounds.", rounds)
+        % {"n": rounds}
+    )
     return rounds
 
 

@@ -52,9 +52,9 @@ def summary_of(fields: list[FieldDef], data: dict[str, Any], fallback: str) -> s
 
 def attach_uploads(*, user: User, ticket: Ticket, ids: list[str], field: str) -> list[str]:
     if len(ids) > ATTACHMENTS_MAX:
-        raise Invalid(_("At most %(n)d files.") % {"n": ATTACHMENTS_MAX}, field=field)
+        raise Invalid(_("Attach at most %(n)d files.") % {"n": ATTACHMENTS_MAX}, field=field)
     if len(set(ids)) != len(ids):
-        raise Invalid(_("The same file is listed twice."), field=field)
+        raise Invalid(_("Attach each file only once."), field=field)
     if ids:
         problem = attachable_problem(user=user, upload_ids=ids, images_only=False)
         if problem:

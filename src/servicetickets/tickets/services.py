@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicetickets.accounts.models import User
 from servicetickets.core.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
@@ -117,47 +118,42 @@ def _act(*, user: User, ticket_id: int, action: str) -> tuple[Ticket, str]:
     transition = TRANSITIONS[action]
     roles = roles_for(user=user, ticket=ticket)
     if not transition.role(roles, ticket.state):
-        raise Forbidden(_("You may not %(action)s this ticket.") % {"action": _action_word(action)})
+        raise Forbidden(_FORBIDDEN[action])
     if ticket.state not in transition.sources:
         raise Conflict(
-            _("This ticket is “%(state)s”; it cannot be %(action)s now.")
-            % {"state": State(ticket.state).label, "action": _action_past(action)},
-            code="state_conflict",
+            str(_CONFLICT[action]) % {"state": State(ticket.state).label}, code="state_conflict"
         )
     if not transition.actor(roles, ticket.state):
-        raise Forbidden(_("You may not %(action)s this ticket.") % {"action": _action_word(action)})
+        raise Forbidden(_FORBIDDEN[action])
     before = ticket.state
     if transition.target is not None:
         ticket.state = transition.target
     return ticket, before
 
 
-def _action_word(action: str) -> str:
-    return {
-        "claim": _("claim"),
-        "transfer": _("transfer"),
-        "reject": _("reject"),
-        "complete": _("complete"),
-        "confirm": _("confirm"),
-        "return": _("return"),
-        "cancel": _("cancel"),
-        "comment": _("comment on"),
-        "urge": _("urge"),
-    }[action]
-
-
-def _action_past(action: str) -> str:
-    return {
-        "claim": _("claimed"),
-        "transfer": _("transferred"),
-        "reject": _("rejected"),
-        "complete": _("completed"),
-        "confirm": _("confirmed"),
-        "return": _("returned"),
-        "cancel": _("cancelled"),
-        "comment": _("commented on"),
-        "urge": _("urged"),
-    }[action]
+# Whole sentences per action, so translators never assemble verbs into a frame.
+_FORBIDDEN = {
+    "claim": gettext_lazy("You may not claim this ticket."),
+    "transfer": gettext_lazy("You may not transfer this ticket."),
+    "reject": gettext_lazy("You may not reject this ticket."),
+    "complete": gettext_lazy("You may not complete this ticket."),
+    "confirm": gettext_lazy("You may not confirm this ticket."),
+    "return": gettext_lazy("You may not return this ticket."),
+    "cancel": gettext_lazy("You may not cancel this ticket."),
+    "comment": gettext_lazy("You may not comment on this ticket."),
+    "urge": gettext_lazy("You may not urge this ticket."),
+}
+_CONFLICT = {
+    "claim": gettext_lazy("This ticket is “%(state)s”; it cannot be claimed now."),
+    "transfer": gettext_lazy("This ticket is “%(state)s”; it cannot be transferred now."),
+    "reject": gettext_lazy("This ticket is “%(state)s”; it cannot be rejected now."),
+    "complete": gettext_lazy("This ticket is “%(state)s”; it cannot be completed now."),
+    "confirm": gettext_lazy("This ticket is “%(state)s”; it cannot be confirmed now."),
+    "return": gettext_lazy("This ticket is “%(state)s”; it cannot be returned now."),
+    "cancel": gettext_lazy("This ticket is “%(state)s”; it cannot be cancelled now."),
+    "comment": gettext_lazy("This ticket is “%(state)s”; it cannot be commented on now."),
+    "urge": gettext_lazy("This ticket is “%(state)s”; it cannot be urged now."),
+}
 
 
 def _save(ticket: Ticket, *fields: str) -> None:
