@@ -13,6 +13,7 @@ from typing import Any
 
 from servicetickets.forms.fields import FieldDef
 from servicetickets.forms.values import clean_data
+from servicetickets.tickets.inputs import summary_of
 
 VARIANTS_PER_FORM = 40
 
@@ -312,18 +313,8 @@ def variants(
         raw = {f.key: _value(f, rng, members, today) for f in fields if f.takes_value}
         raw = {k: v for k, v in raw.items() if v is not None}
         data = clean_data(fields, raw, context=context)
-        out.append((title_of(fields, data, fallback_title), data))
+        out.append((summary_of(list(fields), data, fallback_title), data))
     return out
-
-
-def title_of(fields: Sequence[FieldDef], data: dict[str, Any], fallback: str) -> str:
-    """The first line of the first text answer, as ``ticket_submit`` makes a title."""
-    for field in fields:
-        value = data.get(field.key)
-        if field.kind in ("text", "textarea") and isinstance(value, str) and value.strip():
-            line = value.strip().splitlines()[0]
-            return line if len(line) <= 80 else line[:79] + "…"
-    return fallback
 
 
 def _value(field: FieldDef, rng: random.Random, members: Sequence[str], today: date) -> Any:

@@ -42,6 +42,7 @@ class SubmitContext:
 
 
 def summary_of(fields: list[FieldDef], data: dict[str, Any], fallback: str) -> str:
+    """A title for a ticket submitted without one: the first line of its first text answer."""
     for field in fields:
         value = data.get(field.key)
         if field.kind in ("text", "textarea") and isinstance(value, str) and value.strip():
