@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from servicetickets.accounts import selectors, services
 from servicetickets.accounts.models import User
@@ -12,10 +12,10 @@ router = Router(tags=["users"])
 
 
 @router.post("/users", response={201: UserOut})
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status[User]:
     selectors.require_site_admin(caller(request))
     user = services.user_create(**payload.model_dump())
-    return 201, user
+    return Status(201, user)
 
 
 @router.get("/users", response=list[UserOut])

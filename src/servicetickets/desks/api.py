@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from servicetickets.accounts.selectors import require_site_admin, user_get
 from servicetickets.core.auth import caller
@@ -22,9 +22,9 @@ router = Router(tags=["desks"])
 
 
 @router.post("/desks", response={201: DeskOut})
-def create_desk(request: HttpRequest, payload: DeskIn) -> tuple[int, Desk]:
+def create_desk(request: HttpRequest, payload: DeskIn) -> Status[Desk]:
     require_site_admin(caller(request))
-    return 201, services.desk_create(code=payload.code, name=payload.name)
+    return Status(201, services.desk_create(code=payload.code, name=payload.name))
 
 
 @router.get("/desks", response=list[DeskOut])

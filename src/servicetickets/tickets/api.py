@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from servicetickets.accounts.models import User
@@ -93,12 +93,12 @@ def _detail(request: HttpRequest, ticket_id: int) -> TicketOut:
 
 
 @router.post("/types/{type_id}/tickets", response={201: TicketOut})
-def submit_ticket(request: HttpRequest, type_id: int, payload: SubmitIn) -> tuple[int, TicketOut]:
+def submit_ticket(request: HttpRequest, type_id: int, payload: SubmitIn) -> Status[TicketOut]:
     user = caller(request)
     ticket = services.ticket_submit(
         user=user, ticket_type_id=type_id, data=payload.data, title=payload.title
     )
-    return 201, _detail(request, ticket.pk)
+    return Status(201, _detail(request, ticket.pk))
 
 
 class ListQuery(Schema):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from servicetickets.accounts.selectors import users_by_username
 from servicetickets.core.auth import caller
@@ -36,7 +36,7 @@ def list_types(request: HttpRequest, desk_id: int, deleted: bool = False) -> lis
 
 
 @router.post("/desks/{desk_id}/types", response={201: TypeOut})
-def create_type(request: HttpRequest, desk_id: int, payload: TypeIn) -> tuple[int, TypeOut]:
+def create_type(request: HttpRequest, desk_id: int, payload: TypeIn) -> Status[TypeOut]:
     desk = desk_get_for_admin(user=caller(request), desk_id=desk_id)
     kind = services.type_create(
         desk=desk,
@@ -45,7 +45,7 @@ def create_type(request: HttpRequest, desk_id: int, payload: TypeIn) -> tuple[in
         fields=payload.fields,
         handlers=users_by_username(usernames=payload.handlers, field="handlers"),
     )
-    return 201, type_out(kind)
+    return Status(201, type_out(kind))
 
 
 @router.get("/types/{type_id}", response=TypeOut)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from servicetickets.core.auth import caller
@@ -15,12 +15,10 @@ router = Router(tags=["uploads"])
 
 
 @router.post("/uploads", response={201: UploadOut})
-def create_upload(
-    request: HttpRequest, file: File[UploadedFile | None] = None
-) -> tuple[int, Upload]:
+def create_upload(request: HttpRequest, file: File[UploadedFile | None] = None) -> Status[Upload]:
     if file is None:
         raise Invalid(_("Send the file as multipart field “file”."), field="file")
-    return 201, services.upload_create(uploader=caller(request), file=file)
+    return Status(201, services.upload_create(uploader=caller(request), file=file))
 
 
 @router.get("/uploads/{upload_id}", response={200: None})
