@@ -87,6 +87,12 @@ def ticket_out(ticket: Ticket, *, user: User | None = None, timeline: bool = Fal
     return out
 
 
+def _acted(request: HttpRequest, ticket: Ticket) -> TicketOut:
+    """The ticket an action just changed, as its actor now sees it. The action itself checked
+    access, so the ticket it returns is shown without reading it again."""
+    return ticket_out(ticket, user=caller(request), timeline=True)
+
+
 def _detail(request: HttpRequest, ticket_id: int) -> TicketOut:
     user = caller(request)
     return ticket_out(ticket_get_for(user=user, ticket_id=ticket_id), user=user, timeline=True)
@@ -98,7 +104,7 @@ def submit_ticket(request: HttpRequest, type_id: int, payload: SubmitIn) -> Stat
     ticket = services.ticket_submit(
         user=user, ticket_type_id=type_id, data=payload.data, title=payload.title
     )
-    return Status(201, _detail(request, ticket.pk))
+    return Status(201, _acted(request, ticket))
 
 
 class ListQuery(Schema):
@@ -186,66 +192,68 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> TicketOut:
 
 @router.post("/tickets/{ticket_id}/claim", response=TicketOut)
 def claim(request: HttpRequest, ticket_id: int, payload: EmptyIn | None = None) -> TicketOut:
-    services.ticket_claim(user=caller(request), ticket_id=ticket_id)
-    return _detail(request, ticket_id)
+    ticket = services.ticket_claim(user=caller(request), ticket_id=ticket_id)
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/transfer", response=TicketOut)
 def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn | None = None) -> TicketOut:
     body = payload or TransferIn()
-    services.ticket_transfer(user=caller(request), ticket_id=ticket_id, to=body.to, note=body.note)
-    return _detail(request, ticket_id)
+    ticket = services.ticket_transfer(
+        user=caller(request), ticket_id=ticket_id, to=body.to, note=body.note
+    )
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/reject", response=TicketOut)
 def reject(request: HttpRequest, ticket_id: int, payload: ReasonIn | None = None) -> TicketOut:
     body = payload or ReasonIn()
-    services.ticket_reject(user=caller(request), ticket_id=ticket_id, reason=body.reason)
-    return _detail(request, ticket_id)
+    ticket = services.ticket_reject(user=caller(request), ticket_id=ticket_id, reason=body.reason)
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/complete", response=TicketOut)
 def complete(request: HttpRequest, ticket_id: int, payload: NoteIn | None = None) -> TicketOut:
     body = payload or NoteIn()
-    services.ticket_complete(
+    ticket = services.ticket_complete(
         user=caller(request), ticket_id=ticket_id, note=body.note, attachments=body.attachments
     )
-    return _detail(request, ticket_id)
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/confirm", response=TicketOut)
 def confirm(request: HttpRequest, ticket_id: int, payload: ConfirmIn | None = None) -> TicketOut:
     body = payload or ConfirmIn()
-    services.ticket_confirm(
+    ticket = services.ticket_confirm(
         user=caller(request), ticket_id=ticket_id, rating=body.rating, comment=body.comment
     )
-    return _detail(request, ticket_id)
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/return", response=TicketOut)
 def return_(request: HttpRequest, ticket_id: int, payload: ReasonIn | None = None) -> TicketOut:
     body = payload or ReasonIn()
-    services.ticket_return(user=caller(request), ticket_id=ticket_id, reason=body.reason)
-    return _detail(request, ticket_id)
+    ticket = services.ticket_return(user=caller(request), ticket_id=ticket_id, reason=body.reason)
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/cancel", response=TicketOut)
 def cancel(request: HttpRequest, ticket_id: int, payload: ReasonIn | None = None) -> TicketOut:
     body = payload or ReasonIn()
-    services.ticket_cancel(user=caller(request), ticket_id=ticket_id, reason=body.reason)
-    return _detail(request, ticket_id)
+    ticket = services.ticket_cancel(user=caller(request), ticket_id=ticket_id, reason=body.reason)
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/comment", response=TicketOut)
 def comment(request: HttpRequest, ticket_id: int, payload: CommentIn | None = None) -> TicketOut:
     body = payload or CommentIn()
-    services.ticket_comment(
+    ticket = services.ticket_comment(
         user=caller(request), ticket_id=ticket_id, text=body.text, attachments=body.attachments
     )
-    return _detail(request, ticket_id)
+    return _acted(request, ticket)
 
 
 @router.post("/tickets/{ticket_id}/urge", response=TicketOut)
 def urge(request: HttpRequest, ticket_id: int, payload: EmptyIn | None = None) -> TicketOut:
-    services.ticket_urge(user=caller(request), ticket_id=ticket_id)
-    return _detail(request, ticket_id)
+    ticket = services.ticket_urge(user=caller(request), ticket_id=ticket_id)
+    return _acted(request, ticket)
