@@ -114,16 +114,19 @@ def _tickets(
     kinds: dict[str, dict[str, TicketType]],
 ) -> None:
     now = time.time()
-    recent = min(count, sum(RECENT.values()))
-    times = lifecycle.submission_times(rng, count - recent, start=now - MONTHS * 30 * DAY, now=now)
-    forced = [state for state, n in RECENT.items() for _i in range(n)][:recent]
-    later = lifecycle.submission_times(rng, recent, start=now - 5 * DAY, now=now - 2 * HOUR)
-    plans: list[tuple[float, str | None]] = [(ts, None) for ts in times]
-    plans += list(zip(later, forced, strict=True))
+    # Every desk gets its recent open tickets in each state, whatever the random draw.
+    forced = [(spec, state) for spec in DESKS for state, n in RECENT.items() for _i in range(n)]
+    forced = forced[: min(count, len(forced))]
+    times = lifecycle.submission_times(
+        rng, count - len(forced), start=now - MONTHS * 30 * DAY, now=now
+    )
+    later = lifecycle.submission_times(rng, len(forced), start=now - 5 * DAY, now=now - 2 * HOUR)
+    plans: list[tuple[float, DemoDesk | None, str | None]] = [(ts, None, None) for ts in times]
+    plans += [(ts, spec, state) for ts, (spec, state) in zip(later, forced, strict=True)]
     plans.sort(key=lambda p: p[0])
     lived = []
-    for ts, force in plans:
-        spec = rng.choices(DESKS, weights=[d.share for d in DESKS])[0]
+    for ts, forced_desk, force in plans:
+        spec = forced_desk or rng.choices(DESKS, weights=[d.share for d in DESKS])[0]
         demo_type = rng.choices(spec.types, weights=[t.weight for t in spec.types])[0]
         lived.append(
             _live(rng, spec, demo_type, kinds[spec.code], users, ts=ts, now=now, force=force)
