@@ -4,8 +4,10 @@ from django.urls import include, path
 
 from servicetickets.core.api import api
 from servicetickets.core.views import healthz
+from servicetickets.notifications.stream import notification_stream
 
 urlpatterns = [
+    path("api/v1/notifications/stream", notification_stream, name="notification-stream"),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("servicetickets.web.urls")),

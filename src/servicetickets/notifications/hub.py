@@ -1,0 +1,181 @@
+"""The per-process fan-out of new reminders to the open live streams.
+
+One asyncio task per server process polls the database for new notification rows (one query
+per poll for all clients, and only while someone listens) and hands each row to the bounded
+queue of every open stream of its recipient. A client that does not read fast enough loses its
+queued rows and is told to read them again from the database, so memory stays bounded.
+
+``hub.wake()`` makes the task poll at once: a Redis subscriber can later call it instead of
+waiting for the poll interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+
+from asgiref.sync import sync_to_async
+from django.db import connection
+from django.db.models import Max
+
+from servicetickets.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2
+"""How often the hub looks for new rows while at least one stream is open."""
+
+QUEUE_SIZE = 100
+"""Rows held for one stream before it is told to read the database again."""
+
+RETRY_SECONDS = 1.0
+"""Pause after a failed query before the next one."""
+
+BATCH = 1000
+"""Rows read per query; a full batch is followed by another query at once."""
+
+LATE_COMMIT_SECONDS = 10.0
+"""How long a lower id may still appear after a higher one was seen (PostgreSQL hands out ids
+before commit, so transactions can become visible out of id order)."""
+
+_FILTER_BY_RECIPIENT_UP_TO = 500
+"""With at most this many listening users the query reads only their rows."""
+
+
+class Subscription:
+    """One open stream's inbox: notification rows, or ``None`` meaning "some were dropped,
+    read the database from your last id"."""
+
+    def __init__(self, user_id: int, maxsize: int) -> None:
+        self.user_id = user_id
+        self._queue: asyncio.Queue[Notification | None] = asyncio.Queue(maxsize)
+
+    def push(self, row: Notification) -> None:
+        try:
+            self._queue.put_nowait(row)
+        except asyncio.QueueFull:
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self._queue.put_nowait(None)
+
+    async def get(self) -> Notification | None:
+        return await self._queue.get()
+
+    def __len__(self) -> int:
+        """Items waiting to be read (never more than the queue's size)."""
+        return self._queue.qsize()
+
+
+def _fetch(floor: int, user_ids: list[int] | None) -> list[Notification]:
+    """New rows above ``floor`` (with what their text needs), in id order. Runs in a worker
+    thread and gives its connection back at once, so an idle hub holds none."""
+    try:
+        qs = Notification.objects.filter(pk__gt=floor)
+        if user_ids is not None:
+            qs = qs.filter(recipient_id__in=user_ids)
+        return list(qs.select_related("ticket", "actor").order_by("pk")[:BATCH])
+    finally:
+        connection.close()
+
+
+def _max_id() -> int:
+    try:
+        return Notification.objects.aggregate(top=Max("pk"))["top"] or 0
+    finally:
+        connection.close()
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._subs: dict[int, set[Subscription]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._floor = 0
+        self._top = 0
+        self._marks: deque[tuple[float, int]] = deque()
+        self._delivered: set[int] = set()
+
+    async def subscribe(self, user_id: int) -> Subscription:
+        """A new inbox for ``user_id``; every row committed after this returns reaches it."""
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._loop is not loop:
+            start = await sync_to_async(_max_id, thread_sensitive=False)()
+            # Another stream may have started the task while we read.
+            if self._task is None or self._task.done() or self._loop is not loop:
+                if self._loop is not loop:
+                    self._subs = {}  # streams of a finished event loop are gone
+                self._floor = self._top = start
+                self._marks.clear()
+                self._delivered.clear()
+                self._loop = loop
+                self._wake = asyncio.Event()
+                self._task = loop.create_task(self._run(), name="notification-hub")
+        sub = Subscription(user_id, QUEUE_SIZE)
+        self._subs.setdefault(user_id, set()).add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        subs = self._subs.get(sub.user_id)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._subs[sub.user_id]
+        if not self._subs and self._wake is not None:
+            self._wake.set()  # let the task notice nobody listens and end
+
+    def wake(self) -> None:
+        """Poll now instead of at the next interval (for a broker telling us of new rows)."""
+        if self._wake is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    @property
+    def listening(self) -> int:
+        """How many streams are open in this process."""
+        return sum(len(s) for s in self._subs.values())
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while self._subs:
+            users = list(self._subs)
+            only = users if len(users) <= _FILTER_BY_RECIPIENT_UP_TO else None
+            cursor = self._floor
+            try:
+                while True:
+                    rows = await sync_to_async(_fetch, thread_sensitive=False)(cursor, only)
+                    self._dispatch(rows)
+                    if len(rows) < BATCH:
+                        break
+                    cursor = rows[-1].pk
+            except Exception:
+                # The database went away for a moment: keep the streams open and try again.
+                logger.exception("Reading new notifications failed; retrying.")
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+
+    def _dispatch(self, rows: list[Notification]) -> None:
+        for row in rows:
+            if row.pk in self._delivered:
+                continue
+            self._delivered.add(row.pk)
+            self._top = max(self._top, row.pk)
+            for sub in self._subs.get(row.recipient_id, ()):
+                sub.push(row)
+        # Rows at or below a top seen LATE_COMMIT_SECONDS ago are no longer looked for again.
+        now = time.monotonic()
+        self._marks.append((now, self._top))
+        moved = False
+        while self._marks and self._marks[0][0] <= now - LATE_COMMIT_SECONDS:
+            self._floor = max(self._floor, self._marks.popleft()[1])
+            moved = True
+        if moved:
+            self._delivered = {pk for pk in self._delivered if pk > self._floor}
+
+
+hub = Hub()
