@@ -121,3 +121,28 @@ def test_the_inbox_needs_a_signed_in_caller(people: People, api: Any) -> None:
 
     assert r.status_code == 401
     assert r.json()["error"]["code"] == "not_authenticated"
+
+
+def test_reminders_of_tickets_no_longer_visible_leave_the_inbox(people: People, api: Any) -> None:
+    ticket = submit(people.ticket_type, people.requester)
+    hilda = api(people.handler2)
+    assert hilda.get("/notifications").json()["count"] == 1
+
+    people.ticket_type.handlers.remove(people.handler2)
+
+    body = hilda.get("/notifications").json()
+    assert (body["count"], body["results"]) == (0, [])
+    assert api(people.handler).get("/notifications").json()["results"][0]["ticket_id"] == ticket.pk
+
+
+def test_reading_twice_keeps_the_first_reading_time(people: People, api: Any) -> None:
+    submit(people.ticket_type, people.requester)
+    hank = api(people.handler)
+    note = Notification.objects.get(recipient=people.handler)
+    assert hank.post(f"/notifications/{note.pk}/read").status_code == 204
+    first = Notification.objects.get(pk=note.pk).read_at
+
+    assert hank.post(f"/notifications/{note.pk}/read").status_code == 204
+
+    assert first is not None
+    assert Notification.objects.get(pk=note.pk).read_at == first

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from servicetickets.core.auth import caller
 from servicetickets.core.errors import NotFound
 from servicetickets.notifications.models import Kind, Notification
+from servicetickets.notifications.selectors import notification_list_for
 
 router = Router(tags=["notifications"])
 
@@ -64,7 +65,7 @@ def notification_out(n: Notification) -> NotificationOut:
 def list_notifications(
     request: HttpRequest, unread: bool = False, limit: int = 50
 ) -> NotificationList:
-    qs = Notification.objects.filter(recipient=caller(request))
+    qs = notification_list_for(user=caller(request))
     if unread:
         qs = qs.filter(read_at__isnull=True)
     rows = qs.select_related("ticket", "actor")[: max(1, min(limit, 200))]
@@ -81,12 +82,8 @@ def read_all(request: HttpRequest) -> HttpResponse:
 
 @router.post("/notifications/{notification_id}/read", response={204: None})
 def read_one(request: HttpRequest, notification_id: int) -> HttpResponse:
-    updated = Notification.objects.filter(pk=notification_id, recipient=caller(request)).update(
-        read_at=timezone.now()
-    )
-    if (
-        not updated
-        and not Notification.objects.filter(pk=notification_id, recipient=caller(request)).exists()
-    ):
+    mine = notification_list_for(user=caller(request)).filter(pk=notification_id)
+    # Reading again keeps the first reading time.
+    if not mine.filter(read_at__isnull=True).update(read_at=timezone.now()) and not mine.exists():
         raise NotFound(_("No notification with that id."))
     return HttpResponse(status=204)

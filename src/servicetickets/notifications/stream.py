@@ -26,6 +26,7 @@ from servicetickets.core.api import api, error_response
 from servicetickets.notifications.api import notification_out
 from servicetickets.notifications.hub import Subscription, hub
 from servicetickets.notifications.models import Notification
+from servicetickets.notifications.selectors import notification_list_for
 
 HEARTBEAT_SECONDS = 15.0
 """A comment line goes out after this long without an event (API.md promises at most 25 s)."""
@@ -53,7 +54,8 @@ def _release_connection() -> None:
 
 def _replay_batch(user_id: int, after: int) -> list[Notification]:
     try:
-        qs = Notification.objects.filter(recipient_id=user_id, pk__gt=after)
+        user = User.objects.get(pk=user_id)
+        qs = notification_list_for(user=user).filter(pk__gt=after)
         return list(qs.select_related("ticket", "actor").order_by("pk")[:REPLAY_BATCH])
     finally:
         connection.close()
