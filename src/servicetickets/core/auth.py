@@ -40,7 +40,8 @@ class SessionAuth(APIKeyCookie):
 
 
 def caller(request: HttpRequest) -> User:
-    """The signed-in user of an authenticated API request (the router's auth guarantees one)."""
+    """The signed-in user of a request whose authentication already passed (the API's auth, or
+    ``login_required`` on a page)."""
     user = request.user
     assert isinstance(user, User)
     return user

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicetickets.core.errors import Invalid
+from servicetickets.core.text import check_text, one_newline_style
 from servicetickets.forms.fields import NUMBER_LIMIT, FieldDef, format_number
 
 MAX_ROWS = 200
@@ -33,10 +34,6 @@ _DATETIME_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 )
 _PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
-# Control characters other than tab (and line breaks, for multi-line text) are refused:
-# they cannot be shown, and PostgreSQL cannot store NUL in text or JSON.
-_SINGLE_LINE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class DataContext(Protocol):
@@ -116,14 +113,10 @@ def _clean_text(field: FieldDef, value: object, path: str, context: DataContext)
     if not isinstance(value, str):
         raise Invalid(_("Enter text."), field=path)
     text = value.strip()
-    if field.kind == "textarea":
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if _MULTI_LINE_BAD.search(text):
-            raise Invalid(_("Text cannot contain control characters."), field=path)
-    elif "\n" in text or "\r" in text:
-        raise Invalid(_("Enter a single line of text."), field=path)
-    elif _SINGLE_LINE_BAD.search(text):
-        raise Invalid(_("Text cannot contain control characters."), field=path)
+    multi_line = field.kind == "textarea"
+    if multi_line:
+        text = one_newline_style(text)
+    check_text(text, field=path, single_line=not multi_line)
     if len(text) > field.length_limit:
         raise Invalid(
             _("Must be at most %(n)d characters.") % {"n": field.length_limit}, field=path

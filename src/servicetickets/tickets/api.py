@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Literal
 
@@ -14,6 +13,7 @@ from pydantic import Field
 from servicetickets.accounts.models import User
 from servicetickets.core.auth import caller
 from servicetickets.core.errors import BadRequest
+from servicetickets.core.text import check_text
 from servicetickets.tickets import services
 from servicetickets.tickets.models import Ticket, TimelineEntry
 from servicetickets.tickets.schemas import (
@@ -124,13 +124,9 @@ class ListQuery(Schema):
     page_size: int = Field(default=50, ge=1, le=200)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def _plain(value: str, field: str) -> str:
-    """A query text without control characters (PostgreSQL cannot compare text with NUL)."""
-    if _CONTROL.search(value):
-        raise BadRequest(_("Text cannot contain control characters."), field=field)
+    """A filter text fit to compare (PostgreSQL cannot compare text with NUL)."""
+    check_text(value, field=field, single_line=True, error=BadRequest)
     return value
 
 

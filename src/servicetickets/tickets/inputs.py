@@ -4,13 +4,14 @@ validation asks on behalf of the submitter. Used by ``tickets.services`` only.""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from servicetickets.accounts.models import User
+from servicetickets.accounts.services import USERNAME_RE
 from servicetickets.core.errors import Invalid
+from servicetickets.core.text import check_text, one_newline_style
 from servicetickets.forms.fields import FieldDef
 from servicetickets.tickets.models import Ticket
 from servicetickets.uploads.models import Upload
@@ -20,11 +21,6 @@ TITLE_MAX = 200
 NOTE_MAX = 5000
 ATTACHMENTS_MAX = 9
 
-# Control characters other than tab and line breaks cannot be shown, and PostgreSQL cannot
-# store NUL in text at all (it would be a server error instead of a clear refusal).
-MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-SINGLE_LINE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-
 
 class SubmitContext:
     """What form validation needs from the database, for one submitter."""
@@ -33,8 +29,8 @@ class SubmitContext:
         self.user = user
 
     def member_exists(self, username: str) -> bool:
-        if SINGLE_LINE_BAD.search(username):
-            return False  # no user has such a name, and PostgreSQL cannot even compare it
+        if not USERNAME_RE.fullmatch(username):
+            return False  # no user has such a name, and PostgreSQL cannot compare one with NUL
         return User.objects.filter(username=username, is_active=True).exists()
 
     def upload_problem(self, upload_ids: list[str], *, images_only: bool) -> str | None:
@@ -80,11 +76,8 @@ def clean_text(
     limit: int = NOTE_MAX,
     single_line: bool = False,
 ) -> str:
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if single_line and "\n" in text:
-        raise Invalid(_("Enter a single line of text."), field=field)
-    if (SINGLE_LINE_BAD if single_line else MULTI_LINE_BAD).search(text):
-        raise Invalid(_("Text cannot contain control characters."), field=field)
+    text = one_newline_style(value or "").strip()
+    check_text(text, field=field, single_line=single_line)
     if required and not text:
         raise Invalid(_("This field is required."), field=field)
     if len(text) > limit:
