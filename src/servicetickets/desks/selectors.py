@@ -36,12 +36,6 @@ def desk_get_for_admin(*, user: User, desk_id: int) -> Desk:
     return desk
 
 
-def admin_desk_ids(*, user: User) -> list[int]:
-    return list(
-        Desk.admins.through.objects.filter(user_id=user.pk).values_list("desk_id", flat=True)
-    )
-
-
 def menu_get(*, desk: Desk) -> list[MenuEntry]:
     """Top-level entries with their children prefetched, in order."""
     return list(

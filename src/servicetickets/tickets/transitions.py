@@ -88,8 +88,6 @@ TRANSITIONS: dict[str, Transition] = {
     "auto_confirm": Transition(frozenset({State.TO_CONFIRM}), State.CLOSED, _nobody, _nobody),
 }
 
-USER_ACTIONS = tuple(a for a in TRANSITIONS if a != "auto_confirm")
-
 
 def allowed_actions(*, roles: Roles, state: str) -> list[str]:
     """The actions the user may take now (buttons on pages, ``allowed_actions`` in the API)."""

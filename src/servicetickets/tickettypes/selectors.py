@@ -54,12 +54,6 @@ def form_get(*, ticket_type_id: int, version: int) -> list[FieldDef]:
     return fields_from_json(row.fields)
 
 
-def is_handler(*, user: User, ticket_type_id: int) -> bool:
-    return TicketType.handlers.through.objects.filter(
-        tickettype_id=ticket_type_id, user_id=user.pk
-    ).exists()
-
-
 def form_version_get_for(*, user: User, type_id: int, version: int) -> FormVersion:
     """A version of a type's form, for whoever may see the type or a ticket submitted with
     that version (a requester still reads their ticket after its type was deleted)."""
