@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "servicetickets.uploads",
     "servicetickets.tickets",
     "servicetickets.notifications",
+    "servicetickets.outbound",
     "servicetickets.web",
 ]
 
@@ -137,6 +138,8 @@ MAX_TICKET_TYPES = env_int("MAX_TICKET_TYPES", 15)
 CONFIRM_TIMEOUT_DAYS = env_int("CONFIRM_TIMEOUT_DAYS", 7)
 URGE_INTERVAL_SECONDS = env_int("URGE_INTERVAL_SECONDS", 3600)
 REDIS_URL = env_str("REDIS_URL")
+# With REDIS_URL, live streams are woken by the broker and poll the database only this often.
+STREAM_SAFETY_POLL_SECONDS = env_int("STREAM_SAFETY_POLL_SECONDS", 5)
 
 # --- Production hardening (on unless DEBUG) ---------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from servicetickets.core.auth import caller
-from servicetickets.core.errors import NotFound
+from servicetickets.core.errors import Invalid, NotFound
 from servicetickets.notifications.models import Kind, Notification
-from servicetickets.notifications.selectors import notification_list_for
+from servicetickets.notifications.selectors import notification_list_for, preferences_list
+from servicetickets.notifications.services import Choice, preferences_set
+from servicetickets.notifications.texts import reminder_text
 
 router = Router(tags=["notifications"])
 
@@ -30,32 +32,13 @@ class NotificationList(Schema):
     results: list[NotificationOut]
 
 
-def notification_text(n: Notification) -> str:
-    """The sentence shown to the recipient, in their language at reading time."""
-    who = n.actor.display_name if n.actor is not None else _("Service Tickets")
-    number = n.ticket.number
-    texts = {
-        Kind.NEW_TICKET: _("New ticket %(number)s from %(who)s."),
-        Kind.TRANSFERRED: _("%(who)s transferred %(number)s to you."),
-        Kind.RETURNED: _("%(who)s returned %(number)s as not resolved."),
-        Kind.URGED: _("%(who)s urged %(number)s."),
-        Kind.REJECTED: _("%(who)s rejected %(number)s."),
-        Kind.COMPLETED: _("%(who)s completed %(number)s; please confirm the result."),
-        Kind.COMMENTED: _("%(who)s commented on %(number)s."),
-        Kind.CANCELLED: _("%(who)s cancelled %(number)s."),
-        Kind.CONFIRM_REMINDER: _("%(number)s is waiting for your confirmation."),
-        Kind.OVERDUE: _("%(number)s is overdue."),
-    }
-    return texts.get(Kind(n.kind), "%(number)s") % {"who": who, "number": number}
-
-
 def notification_out(n: Notification) -> NotificationOut:
     return NotificationOut(
         id=n.pk,
         kind=n.kind,
         ticket_id=n.ticket_id,
         ticket_number=n.ticket.number,
-        text=notification_text(n),
+        text=reminder_text(kind=n.kind, number=n.ticket.number, actor=n.actor),
         created_at=n.created_at,
         read=n.read_at is not None,
     )
@@ -87,3 +70,57 @@ def read_one(request: HttpRequest, notification_id: int) -> HttpResponse:
     if not mine.filter(read_at__isnull=True).update(read_at=timezone.now()) and not mine.exists():
         raise NotFound(_("No notification with that id."))
     return HttpResponse(status=204)
+
+
+class PreferenceOut(Schema):
+    kind: str
+    label: str
+    app: bool
+    email: bool
+
+
+class PreferencesOut(Schema):
+    kinds: list[PreferenceOut]
+
+
+class PreferenceIn(Schema):
+    kind: str
+    app: bool | None = None
+    email: bool | None = None
+
+
+class PreferencesIn(Schema):
+    kinds: list[PreferenceIn]
+
+
+def _preferences(request: HttpRequest) -> PreferencesOut:
+    labels = dict(Kind.choices)
+    return PreferencesOut(
+        kinds=[
+            PreferenceOut(kind=kind, label=str(labels[kind]), app=c.app, email=c.email)
+            for kind, c in preferences_list(user=caller(request))
+        ]
+    )
+
+
+@router.get("/notifications/preferences", response=PreferencesOut)
+def get_preferences(request: HttpRequest) -> PreferencesOut:
+    """Which kinds of reminder reach the caller, and by which channel: `app` (the inbox and
+    the live push) and `email`."""
+    return _preferences(request)
+
+
+@router.put("/notifications/preferences", response=PreferencesOut)
+def put_preferences(request: HttpRequest, payload: PreferencesIn) -> PreferencesOut:
+    """Change the channels of the kinds listed; a channel left out keeps its setting."""
+    for i, item in enumerate(payload.kinds):
+        if item.kind not in Kind.values:
+            raise Invalid(
+                _('Unknown kind of reminder "%(kind)s".') % {"kind": item.kind},
+                field=f"kinds[{i}].kind",
+            )
+    preferences_set(
+        user=caller(request),
+        choices=[Choice(kind=i.kind, app=i.app, email=i.email) for i in payload.kinds],
+    )
+    return _preferences(request)

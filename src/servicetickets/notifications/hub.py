@@ -5,8 +5,10 @@ per poll for all clients, and only while someone listens) and hands each row to 
 queue of every open stream of its recipient. A client that does not read fast enough loses its
 queued rows and is told to read them again from the database, so memory stays bounded.
 
-``hub.wake()`` makes the task poll at once: a Redis subscriber can later call it instead of
-waiting for the poll interval.
+``hub.wake()`` makes the task poll at once: the committing process calls it after every commit
+that wrote reminders, and with ``REDIS_URL`` the hub also subscribes to the broker's channel
+(one subscription per process), so commits in other processes wake it too. While that
+subscription holds, the poll is only a safety net and runs every ``STREAM_SAFETY_POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ import time
 from collections import deque
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import connection
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
+from servicetickets.notifications import broker
 from servicetickets.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2
-"""How often the hub looks for new rows while at least one stream is open."""
+"""How often the hub looks for new rows while at least one stream is open and no broker
+subscription tells it when to."""
 
 QUEUE_SIZE = 100
 """Rows held for one stream before it is told to read the database again."""
@@ -98,6 +104,7 @@ class Hub:
         self._top = 0
         self._marks: deque[tuple[float, int]] = deque()
         self._delivered: set[int] = set()
+        self._brokered = False
 
     async def subscribe(self, user_id: int) -> Subscription:
         """A new inbox for ``user_id``; every row committed after this returns reaches it."""
@@ -129,17 +136,49 @@ class Hub:
 
     def wake(self) -> None:
         """Poll now instead of at the next interval (for a broker telling us of new rows)."""
-        if self._wake is not None and self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
+        loop, wake = self._loop, self._wake
+        if wake is not None and loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(wake.set)
 
     @property
     def listening(self) -> int:
         """How many streams are open in this process."""
         return sum(len(s) for s in self._subs.values())
 
+    @property
+    def brokered(self) -> bool:
+        """Whether the broker's channel currently wakes this hub."""
+        return self._brokered
+
+    def _poll_seconds(self) -> float:
+        return float(settings.STREAM_SAFETY_POLL_SECONDS) if self._brokered else POLL_SECONDS
+
+    def _set_brokered(self, subscribed: bool) -> None:
+        self._brokered = subscribed
+        if not subscribed and self._wake is not None:
+            self._wake.set()  # rows may have been announced while the subscription was down
+
     async def _run(self) -> None:
+        listener = None
+        if settings.REDIS_URL:
+            listener = asyncio.get_running_loop().create_task(
+                broker.listen(self.wake, self._set_brokered), name="notification-broker"
+            )
+        try:
+            await self._poll()
+        finally:
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+            self._brokered = False
+
+    async def _poll(self) -> None:
         assert self._wake is not None
         while self._subs:
+            # Cleared before reading, so a wake-up during the read causes another one.
+            self._wake.clear()
             users = list(self._subs)
             only = users if len(users) <= _FILTER_BY_RECIPIENT_UP_TO else None
             cursor = self._floor
@@ -152,12 +191,11 @@ class Hub:
                     cursor = rows[-1].pk
             except Exception:
                 # The database went away for a moment: keep the streams open and try again.
-                logger.exception("Reading new notifications failed; retrying.")
+                logger.exception(_("Reading new reminders failed; trying again."))
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                await asyncio.wait_for(self._wake.wait(), self._poll_seconds())
 
     def _dispatch(self, rows: list[Notification]) -> None:
         for row in rows:

@@ -38,3 +38,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class Preference(models.Model):
+    """A user's channels for one kind of reminder; without a row every channel is on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The inbox and the live push to open pages and the phone app.
+    app = models.BooleanField(default=True)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: app={self.app} email={self.email}"

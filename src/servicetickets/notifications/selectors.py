@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from servicetickets.accounts.models import User
-from servicetickets.notifications.models import Notification
+from servicetickets.notifications.models import Kind, Notification, Preference
 from servicetickets.tickets.models import Ticket
 from servicetickets.tickets.selectors import visible_q
 
@@ -15,3 +18,28 @@ def notification_list_for(*, user: User) -> QuerySet[Notification]:
     longer sees its untouched tickets, nor reminders about them)."""
     visible = Ticket.objects.filter(visible_q(user), pk=OuterRef("ticket_id"))
     return Notification.objects.filter(Exists(visible), recipient_id=user.pk)
+
+
+@dataclass(frozen=True)
+class Channels:
+    app: bool = True
+    email: bool = True
+
+
+def preferences_of(*, users: Iterable[User], kind: str) -> dict[int, Channels]:
+    """Each user's channels for one kind (one query for all of them)."""
+    ids = [user.pk for user in users]
+    chosen = {
+        row.user_id: Channels(app=row.app, email=row.email)
+        for row in Preference.objects.filter(user_id__in=ids, kind=kind)
+    }
+    return {pk: chosen.get(pk, Channels()) for pk in ids}
+
+
+def preferences_list(*, user: User) -> list[tuple[str, Channels]]:
+    """Every kind with the user's channels for it, in the kinds' order."""
+    chosen = {
+        row.kind: Channels(app=row.app, email=row.email)
+        for row in Preference.objects.filter(user=user)
+    }
+    return [(kind, chosen.get(kind, Channels())) for kind in Kind.values]

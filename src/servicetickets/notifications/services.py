@@ -1,36 +1,83 @@
-"""Writing reminders. Always called inside the transaction of the action that causes them."""
+"""Writing reminders and a user's choices about them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from servicetickets.accounts.models import User
-from servicetickets.notifications.models import Notification
+from servicetickets.notifications import broker
+from servicetickets.notifications.hub import hub
+from servicetickets.notifications.models import Notification, Preference
+from servicetickets.notifications.selectors import preferences_of
+from servicetickets.outbound.services import outward_schedule
 from servicetickets.tickets.models import Ticket
 
 
 def notify(
     *, recipients: Iterable[User | None], kind: str, ticket: Ticket, actor: User | None
 ) -> int:
-    """One inbox row per distinct active recipient other than the actor; returns how many."""
+    """Remind every distinct active recipient other than the actor, by the channels each
+    chose for this kind: an inbox row (pushed live after commit), e-mail, and the desk's
+    webhook. Always inside the action's transaction. Returns how many inbox rows were written."""
     if not transaction.get_connection().in_atomic_block:
         # A reminder outside its action's transaction could be lost or sent for a change that
         # was rolled back. A programming error, never a user's: not translated.
         raise RuntimeError("Reminders are written in the transaction of their action.")
-    now = timezone.now()
-    seen: set[int] = set()
-    rows = []
+    seen = {actor.pk} if actor is not None else set()
+    users: list[User] = []
     for user in recipients:
-        if user is None or not user.is_active or user.pk in seen:
-            continue
-        if actor is not None and user.pk == actor.pk:
-            continue
-        seen.add(user.pk)
-        rows.append(
-            Notification(recipient=user, kind=kind, ticket=ticket, actor=actor, created_at=now)
-        )
+        if user is not None and user.is_active and user.pk not in seen:
+            seen.add(user.pk)
+            users.append(user)
+    if not users:
+        return 0
+    chosen = preferences_of(users=users, kind=kind)
+    now = timezone.now()
+    rows = [
+        Notification(recipient=user, kind=kind, ticket=ticket, actor=actor, created_at=now)
+        for user in users
+        if chosen[user.pk].app
+    ]
     Notification.objects.bulk_create(rows)
+    outward_schedule(
+        kind=kind,
+        ticket=ticket,
+        actor=actor,
+        recipients=users,
+        email_to=[user for user in users if chosen[user.pk].email],
+    )
+    if rows:
+        transaction.on_commit(_announce)
     return len(rows)
+
+
+def _announce() -> None:
+    hub.wake()
+    if settings.REDIS_URL:
+        broker.publisher.announce()
+
+
+@dataclass(frozen=True)
+class Choice:
+    kind: str
+    app: bool | None = None
+    email: bool | None = None
+
+
+def preferences_set(*, user: User, choices: Iterable[Choice]) -> None:
+    """Change some channels of some kinds; what a choice leaves out stays as it was."""
+    with transaction.atomic():
+        for choice in choices:
+            row, _created = Preference.objects.select_for_update().get_or_create(
+                user=user, kind=choice.kind
+            )
+            if choice.app is not None:
+                row.app = choice.app
+            if choice.email is not None:
+                row.email = choice.email
+            row.save(update_fields=["app", "email"])
