@@ -51,6 +51,8 @@ class Ticket(models.Model):
     accepted_at = models.DateTimeField(null=True)
     processed_at = models.DateTimeField(null=True)
     closed_at = models.DateTimeField(null=True)
+    # When the requester was last reminded to confirm; a later completion asks again.
+    confirm_reminded_at = models.DateTimeField(null=True)
     return_count = models.PositiveIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -351,6 +352,50 @@ def tickets_auto_confirm(*, now: datetime | None = None) -> int:
                 _save(ticket, "resolution", "closed_at")
                 _timeline(
                     ticket, actor=None, action="auto_confirm", from_state=State.TO_CONFIRM, at=now
+                )
+                done += 1
+    return done
+
+
+CONFIRM_REMINDER_LEAD = timedelta(days=1)
+"""How long before auto-confirm the requester is reminded (half the timeout when shorter)."""
+
+
+def tickets_confirm_remind(*, now: datetime | None = None) -> int:
+    """Remind the requester of every ticket that auto-confirm will soon close, once per
+    completion. Each ticket in its own transaction; returns how many were reminded."""
+    now = now or timezone.now()
+    done = 0
+    for desk in Desk.objects.filter(confirm_timeout_days__gt=0):
+        timeout = timedelta(days=desk.confirm_timeout_days)
+        cutoff = now - (timeout - min(CONFIRM_REMINDER_LEAD, timeout / 2))
+        due = (
+            Ticket.objects.filter(desk=desk, state=State.TO_CONFIRM, processed_at__lte=cutoff)
+            .filter(
+                Q(confirm_reminded_at__isnull=True) | Q(confirm_reminded_at__lt=F("processed_at"))
+            )
+            .values_list("pk", flat=True)
+        )
+        for ticket_id in list(due):
+            with transaction.atomic():
+                ticket = (
+                    Ticket.objects.select_for_update().select_related("requester").get(pk=ticket_id)
+                )
+                reminded = ticket.confirm_reminded_at
+                if (
+                    ticket.state != State.TO_CONFIRM
+                    or ticket.processed_at is None
+                    or ticket.processed_at > cutoff
+                    or (reminded is not None and reminded >= ticket.processed_at)
+                ):
+                    continue  # confirmed, returned or reminded meanwhile
+                ticket.confirm_reminded_at = now
+                ticket.save(update_fields=["confirm_reminded_at"])
+                notify(
+                    recipients=[ticket.requester],
+                    kind=Kind.CONFIRM_REMINDER,
+                    ticket=ticket,
+                    actor=None,
                 )
                 done += 1
     return done
