@@ -42,9 +42,9 @@ API_MD: list[tuple[str, str]] = [
     ("get", "/notifications"),
     ("post", "/notifications/{}/read"),
     ("post", "/notifications/read-all"),
+    ("get", "/notifications/stream"),
 ]
-# The stream, reports and export arrive with their issues (reminders, reports); each adds its
-# operations to API_MD above when it lands.
+# Reports and export arrive with their issue; it adds its operations to API_MD above.
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,10 @@ def test_bearer_token_security_is_declared(document: dict[str, Any]) -> None:
     assert {"type": "http", "scheme": "bearer"} in schemes.values()
 
 
-@pytest.mark.parametrize(("method", "path"), [("get", "/desks"), ("post", "/types/{}/publish")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/desks"), ("post", "/types/{}/publish"), ("get", "/notifications/stream")],
+)
 def test_operations_require_the_bearer_token(
     document: dict[str, Any], method: str, path: str
 ) -> None:

@@ -128,11 +128,28 @@ def test_reminders_of_tickets_no_longer_visible_leave_the_inbox(people: People, 
     hilda = api(people.handler2)
     assert hilda.get("/notifications").json()["count"] == 1
 
-    people.ticket_type.handlers.remove(people.handler2)
+    r = api(people.admin).patch(f"/types/{people.ticket_type.pk}", {"handlers": ["hank"]})
+    assert r.status_code == 200, r.content
 
     body = hilda.get("/notifications").json()
     assert (body["count"], body["results"]) == (0, [])
     assert api(people.handler).get("/notifications").json()["results"][0]["ticket_id"] == ticket.pk
+
+
+def test_a_handler_taken_off_keeps_reminders_of_tickets_they_acted_on(
+    people: People, api: Any
+) -> None:
+    ticket = submit(people.ticket_type, people.requester)
+    services.ticket_claim(user=people.handler2, ticket_id=ticket.pk)
+    services.ticket_comment(user=people.requester, ticket_id=ticket.pk, text="Thanks")
+    untouched = submit(people.ticket_type, people.requester)
+
+    api(people.admin).patch(f"/types/{people.ticket_type.pk}", {"handlers": ["hank"]})
+
+    body = api(people.handler2).get("/notifications").json()
+    assert body["count"] == 2
+    assert {n["ticket_id"] for n in body["results"]} == {ticket.pk}
+    assert untouched.pk not in {n["ticket_id"] for n in body["results"]}
 
 
 def test_reading_twice_keeps_the_first_reading_time(people: People, api: Any) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
@@ -35,7 +36,20 @@ class _Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class _Api(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Ninja's document plus the paths served by plain Django views under the API."""
+        from servicetickets.notifications.stream import openapi_path
+
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        root = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
+        schema["paths"][f"{root}notifications/stream"] = openapi_path()
+        return schema
+
+
+api = _Api(
     renderer=_Renderer(),
     title="Service Tickets API",
     version="1",

@@ -10,7 +10,11 @@ from ninja import Router, Schema
 from servicetickets.core.auth import caller
 from servicetickets.core.errors import Invalid, NotFound
 from servicetickets.notifications.models import Kind, Notification
-from servicetickets.notifications.selectors import notification_list_for, preferences_list
+from servicetickets.notifications.selectors import (
+    notification_count_for,
+    notification_list_for,
+    preferences_list,
+)
 from servicetickets.notifications.services import Choice, preferences_set
 from servicetickets.notifications.texts import reminder_text
 
@@ -48,11 +52,13 @@ def notification_out(n: Notification) -> NotificationOut:
 def list_notifications(
     request: HttpRequest, unread: bool = False, limit: int = 50
 ) -> NotificationList:
-    qs = notification_list_for(user=caller(request))
+    user = caller(request)
+    qs = notification_list_for(user=user)
     if unread:
         qs = qs.filter(read_at__isnull=True)
     rows = qs.select_related("ticket", "actor")[: max(1, min(limit, 200))]
-    return NotificationList(count=qs.count(), results=[notification_out(n) for n in rows])
+    count = notification_count_for(user=user, unread=unread)
+    return NotificationList(count=count, results=[notification_out(n) for n in rows])
 
 
 @router.post("/notifications/read-all", response={204: None})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from servicetickets.accounts.models import User
@@ -16,6 +17,7 @@ from servicetickets.notifications.models import Notification, Preference
 from servicetickets.notifications.selectors import preferences_of
 from servicetickets.outbound.services import outward_schedule
 from servicetickets.tickets.models import Ticket
+from servicetickets.tickets.selectors import visible_q
 
 
 def notify(
@@ -60,6 +62,16 @@ def _announce() -> None:
     hub.wake()
     if settings.REDIS_URL:
         broker.publisher.announce()
+
+
+def reminders_prune(*, user_ids: Iterable[int]) -> int:
+    """Delete the users' reminders about tickets they may no longer see (after they lost a
+    role), so their inbox can be counted by its index alone. Returns how many went."""
+    gone = 0
+    for user in User.objects.filter(pk__in=list(user_ids)):
+        visible = Ticket.objects.filter(visible_q(user), pk=OuterRef("ticket_id"))
+        gone += Notification.objects.filter(recipient=user).exclude(Exists(visible)).delete()[0]
+    return gone
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import connection
@@ -161,3 +162,43 @@ async def notification_stream(request: HttpRequest) -> HttpResponse | StreamingH
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+def openapi_path() -> dict[str, Any]:
+    """This view's entry in the OpenAPI document (ninja documents only its own operations)."""
+    return {
+        "get": {
+            "operationId": "servicetickets_notifications_stream_notification_stream",
+            "summary": "Live reminders (Server-Sent Events)",
+            "description": (
+                "The caller's reminders as `text/event-stream`. Each event has `id:` (the "
+                "notification id), `event:` (its kind) and `data:` (the notification as JSON, as "
+                "in `GET /notifications`). With `Last-Event-ID` (or `?last_event_id=`) every "
+                "reminder after that id is sent first, then live ones; an unreadable value "
+                f"counts as 0. A comment line goes out after {HEARTBEAT_SECONDS:g} s of quiet."
+            ),
+            "tags": ["notifications"],
+            "parameters": [
+                {
+                    "in": "header",
+                    "name": "Last-Event-ID",
+                    "required": False,
+                    "schema": {"type": "string"},
+                },
+                {
+                    "in": "query",
+                    "name": "last_event_id",
+                    "required": False,
+                    "schema": {"type": "string"},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "An endless event stream.",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "401": {"description": "No valid token or session; the stream is not opened."},
+            },
+            "security": [{"TokenAuth": []}, {"SessionAuth": []}],
+        }
+    }

@@ -13,6 +13,7 @@ from servicetickets.accounts.models import User
 from servicetickets.core.errors import Conflict, Invalid
 from servicetickets.desks.models import Desk, MenuEntry
 from servicetickets.forms.fields import parse_fields
+from servicetickets.notifications.services import reminders_prune
 from servicetickets.tickettypes.models import FormVersion, TicketType, TypeState
 
 NAME_MAX = 12
@@ -118,7 +119,9 @@ def type_update(
     if handlers is not None:
         if kind.state == TypeState.PUBLISHED and not any(u.is_active for u in handlers):
             raise Invalid(_("A published type needs at least one handler."), field="handlers")
+        before = set(kind.handlers.values_list("pk", flat=True))
         kind.handlers.set(handlers)
+        reminders_prune(user_ids=before - {u.pk for u in handlers})
     if changed:
         try:
             with transaction.atomic():
