@@ -47,12 +47,22 @@ class Ticket(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Who became the assignee when it first left pending (a claim, or a transfer's target).
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     submitted_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True)
     processed_at = models.DateTimeField(null=True)
     closed_at = models.DateTimeField(null=True)
     # When the requester was last reminded to confirm; a later completion asks again.
     confirm_reminded_at = models.DateTimeField(null=True)
+    # SLA: the type's targets applied at submission (later changes of the targets leave them),
+    # and when the overdue reminder of each went out (once each).
+    response_due_at = models.DateTimeField(null=True)
+    processing_due_at = models.DateTimeField(null=True)
+    response_overdue_reminded_at = models.DateTimeField(null=True)
+    processing_overdue_reminded_at = models.DateTimeField(null=True)
     return_count = models.PositiveIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True)
 

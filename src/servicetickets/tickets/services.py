@@ -166,8 +166,9 @@ def ticket_claim(*, user: User, ticket_id: int) -> Ticket:
     ticket, before = _act(user=user, ticket_id=ticket_id, action="claim")
     now = timezone.now()
     ticket.assignee = user
-    ticket.accepted_at = ticket.accepted_at or now
-    _save(ticket, "assignee", "accepted_at")
+    if ticket.accepted_at is None:
+        ticket.accepted_at, ticket.received_by = now, user
+    _save(ticket, "assignee", "accepted_at", "received_by")
     _timeline(ticket, actor=user, action="claim", from_state=before, at=now)
     return ticket
 
@@ -186,9 +187,9 @@ def ticket_transfer(
         raise Invalid(_("Choose another handler; to take it yourself, claim it."), field="to")
     now = timezone.now()
     ticket.assignee = target
-    if before == State.PENDING:
-        ticket.accepted_at = ticket.accepted_at or now
-    _save(ticket, "assignee", "accepted_at")
+    if before == State.PENDING and ticket.accepted_at is None:
+        ticket.accepted_at, ticket.received_by = now, target
+    _save(ticket, "assignee", "accepted_at", "received_by")
     _timeline(
         ticket,
         actor=user,

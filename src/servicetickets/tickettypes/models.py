@@ -27,6 +27,9 @@ class TicketType(models.Model):
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="handled_types", blank=True
     )
+    # SLA targets from submission (optional): to be accepted, and to be processed.
+    response_target = models.DurationField(null=True, blank=True)
+    processing_target = models.DurationField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
