@@ -128,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=default_workers(),
         help=_("server processes (default: the CPU count, at most 4; here %(default)s)"),
     )
+    serve.add_argument(
+        "--no-worker",
+        dest="background",
+        action="store_false",
+        help=_(
+            "do not run background jobs (e-mail, webhooks, auto-confirm) in this process; "
+            "run “%(prog)s worker” apart instead"
+        )
+        % {"prog": PROG},
+    )
 
     command("migrate", _("Create or upgrade the database."), _cmd_migrate)
 
@@ -203,18 +213,23 @@ def build_parser() -> argparse.ArgumentParser:
     worker = command(
         "worker",
         _(
-            "Run background jobs (auto-confirm, and later outward notifications and exports) "
-            "apart from the web processes. Stops cleanly on SIGTERM or Ctrl+C."
+            "Run background jobs (outward reminders by e-mail and webhook, auto-confirm) apart "
+            "from the web processes: queued jobs within a second, periodic ones every "
+            "interval. Stops cleanly on SIGTERM or Ctrl+C."
         ),
         _cmd_worker,
     )
-    worker.add_argument("--once", action="store_true", help=_("run one round and exit"))
+    worker.add_argument(
+        "--once",
+        action="store_true",
+        help=_("run one round of periodic jobs and every due queued job, then exit"),
+    )
     worker.add_argument(
         "--interval",
         type=_positive,
         default=60,
         metavar="SECONDS",
-        help=_("seconds between rounds (default: 60)"),
+        help=_("seconds between rounds of periodic jobs (default: 60)"),
     )
     return parser
 
@@ -288,7 +303,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         )
         return 1
     static_collect()
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(host=args.host, port=args.port, workers=args.workers, background=args.background)
     return 0
 
 

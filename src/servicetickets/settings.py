@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from servicetickets.core.env import env_bool, env_int, env_list, env_str
+from servicetickets.core.env import env_bool, env_int, env_list, env_mailers, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("SERVICETICKETS_DATA", str(Path.cwd() / "data"))).resolve()
@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "servicetickets.core",
     "servicetickets.accounts",
     "servicetickets.desks",
@@ -138,6 +139,26 @@ MAX_TICKET_TYPES = env_int("MAX_TICKET_TYPES", 15)
 CONFIRM_TIMEOUT_DAYS = env_int("CONFIRM_TIMEOUT_DAYS", 7)
 URGE_INTERVAL_SECONDS = env_int("URGE_INTERVAL_SECONDS", 3600)
 REDIS_URL = env_str("REDIS_URL")
+
+# --- Outward reminders (e-mail, desk webhooks) and background jobs --------------------------
+# The address links in e-mail and webhook payloads point to.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Django 6.1's MAILERS (the EMAIL_* settings are deprecated): from EMAIL_URL or EMAIL_*; empty
+# means e-mail is not configured, and actions then queue no e-mail at all.
+MAILERS = env_mailers()
+# E-mail is optional: no "default" mailer is a valid setup here, not a mistake to warn about.
+SILENCED_SYSTEM_CHECKS = ["mail.W001"]
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Service Tickets <servicetickets@localhost>")
+# Webhooks to loopback, link-local and private addresses are refused unless this is set.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+# Jobs are rows of the main database, so a job enqueued inside an action's transaction commits
+# with the action or not at all. ``servicetickets worker`` (or ``serve``'s thread) runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "outbound"],
+    }
+}
 # With REDIS_URL, live streams are woken by the broker and poll the database only this often.
 STREAM_SAFETY_POLL_SECONDS = env_int("STREAM_SAFETY_POLL_SECONDS", 5)
 
@@ -154,5 +175,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Two lines per background job otherwise; failed jobs are still logged (ERROR).
+        "django.tasks": {"level": "WARNING"},
+    },
 }

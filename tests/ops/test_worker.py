@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from servicetickets.cli import main
 from servicetickets.ops import worker
+from servicetickets.notifications.models import Notification
 from servicetickets.tickets import services
 from servicetickets.tickets.models import Resolution, State, Ticket
 from tests.conftest import People
@@ -53,6 +54,22 @@ def test_worker_once_leaves_a_ticket_still_within_the_timeout(people: People) ->
 
     recent.refresh_from_db()
     assert recent.state == State.TO_CONFIRM
+
+
+def test_worker_once_reminds_the_requester_a_day_before_auto_confirm(
+    people: People, caplog: pytest.LogCaptureFixture
+) -> None:
+    soon = _waiting_for_confirmation(people, days_ago=6)
+    overdue = _waiting_for_confirmation(people, days_ago=8)
+    caplog.set_level(logging.INFO, logger="servicetickets.worker")
+
+    assert main(["worker", "--once"]) == 0
+
+    reminded = Notification.objects.filter(kind="confirm_reminder")
+    assert [(n.recipient, n.ticket_id) for n in reminded] == [(people.requester, soon.pk)]
+    overdue.refresh_from_db()
+    assert overdue.state == State.CLOSED  # closed in the same round, so not reminded
+    assert "Reminded 1 requester to confirm." in caplog.text
 
 
 def test_a_failing_job_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:

@@ -194,6 +194,7 @@ def _register_routers() -> None:
     from servicetickets.accounts.api import router as accounts
     from servicetickets.desks.api import router as desks
     from servicetickets.notifications.api import router as notifications
+    from servicetickets.outbound.api import router as outbound
     from servicetickets.tickets.api import router as tickets
     from servicetickets.tickettypes.api import router as tickettypes
     from servicetickets.uploads.api import router as uploads
@@ -204,6 +205,7 @@ def _register_routers() -> None:
     api.add_router("", uploads)
     api.add_router("", tickets)
     api.add_router("", notifications)
+    api.add_router("", outbound)
 
 
 _register_routers()

@@ -16,6 +16,9 @@ class Desk(models.Model):
     confirm_timeout_days = models.PositiveIntegerField(default=7)
     # Last ticket number handed out; incremented under the row lock by ticket_submit.
     last_number = models.PositiveIntegerField(default=0)
+    # Where reminder events of this desk are POSTed (blank: nowhere), signed with the secret.
+    webhook_url = models.CharField(_("webhook URL"), max_length=500, blank=True)
+    webhook_secret = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
