@@ -31,6 +31,8 @@ def test_admin_creates_type_in_draft_at_version_one(people: People, create_type:
         "version",
         "fields",
         "handlers",
+        "response_hours",
+        "processing_hours",
     }
     assert body["desk_id"] == people.desk.pk
     assert (body["name"], body["description"]) == ("Badge", "A new or replacement badge")

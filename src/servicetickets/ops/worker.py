@@ -30,7 +30,11 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import is_locked_database_exception
 
 from servicetickets.outbound.services import deliveries_recover, outbound_tidy
-from servicetickets.tickets.services import tickets_auto_confirm, tickets_confirm_remind
+from servicetickets.tickets.services import (
+    tickets_auto_confirm,
+    tickets_confirm_remind,
+    tickets_overdue_remind,
+)
 
 logger = logging.getLogger("servicetickets.worker")
 
@@ -54,6 +58,10 @@ def _auto_confirm() -> int:
 
 def _confirm_remind() -> int:
     return tickets_confirm_remind()
+
+
+def _overdue_remind() -> int:
+    return tickets_overdue_remind()
 
 
 def _outbound_recover() -> int:
@@ -88,6 +96,18 @@ JOBS: tuple[Job, ...] = (
         lambda n: (
             ngettext(
                 "Reminded %(n)d requester to confirm.", "Reminded %(n)d requesters to confirm.", n
+            )
+            % {"n": n}
+        ),
+    ),
+    Job(
+        "overdue_reminder",
+        _overdue_remind,
+        lambda n: (
+            ngettext(
+                "Sent the overdue reminder of %(n)d ticket.",
+                "Sent the overdue reminders of %(n)d tickets.",
+                n,
             )
             % {"n": n}
         ),

@@ -64,6 +64,9 @@ def ticket_out(ticket: Ticket, *, user: User | None = None, timeline: bool = Fal
         closed_at=ticket.closed_at,
         return_count=ticket.return_count,
         rating=ticket.rating,
+        overdue=ticket.is_overdue(timezone.now()),
+        response_due_at=ticket.response_due_at,
+        processing_due_at=ticket.processing_due_at,
     )
     if user is not None:
         out.allowed_actions = allowed_actions(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -78,6 +79,15 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Still open past an SLA target: not accepted by its response due time, or not
+        processed by its processing due time."""
+        late_response = self.response_due_at is not None and self.response_due_at < now
+        late_processing = self.processing_due_at is not None and self.processing_due_at < now
+        return (self.state == State.PENDING and late_response) or (
+            self.state in (State.PENDING, State.PROCESSING) and late_processing
+        )
 
 
 class TimelineEntry(models.Model):

@@ -78,6 +78,10 @@ class TicketOut(Schema):
     closed_at: datetime | None
     return_count: int
     rating: int | None
+    # Open past an SLA target of its type (see SPEC.md §7); due times are fixed at submission.
+    overdue: bool
+    response_due_at: datetime | None
+    processing_due_at: datetime | None
     allowed_actions: list[str] | None = None
     timeline: list[TimelineOut] | None = None
 

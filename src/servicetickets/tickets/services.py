@@ -93,6 +93,8 @@ def ticket_submit(
         state=State.PENDING,
         requester=user,
         submitted_at=now,
+        response_due_at=now + kind.response_target if kind.response_target else None,
+        processing_due_at=now + kind.processing_target if kind.processing_target else None,
     )
     for field in fields:
         if field.kind in ("image", "file") and cleaned.get(field.key):
@@ -399,4 +401,51 @@ def tickets_confirm_remind(*, now: datetime | None = None) -> int:
                     actor=None,
                 )
                 done += 1
+    return done
+
+
+def tickets_overdue_remind(*, now: datetime | None = None) -> int:
+    """Remind once per target of every open ticket past its SLA: the response target while it
+    is pending (the type's handlers), the processing target until it is processed (the
+    assignee, or the handlers while pending). Returns how many reminders went out."""
+    now = now or timezone.now()
+    late_response = Q(state=State.PENDING, response_due_at__lt=now) & Q(
+        response_overdue_reminded_at__isnull=True
+    )
+    late_processing = Q(state__in=[State.PENDING, State.PROCESSING], processing_due_at__lt=now) & Q(
+        processing_overdue_reminded_at__isnull=True
+    )
+    done = 0
+    for ticket_id in list(
+        Ticket.objects.filter(late_response | late_processing).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("assignee", "ticket_type", "desk")
+                .get(pk=ticket_id)
+            )
+            changed = []
+            for stamp, due, states in (
+                ("response_overdue_reminded_at", ticket.response_due_at, [State.PENDING]),
+                (
+                    "processing_overdue_reminded_at",
+                    ticket.processing_due_at,
+                    [State.PENDING, State.PROCESSING],
+                ),
+            ):
+                if due is None or due >= now or ticket.state not in states:
+                    continue
+                if getattr(ticket, stamp) is not None:
+                    continue
+                setattr(ticket, stamp, now)
+                changed.append(stamp)
+            if not changed:
+                continue  # accepted, processed or reminded meanwhile
+            ticket.save(update_fields=changed)
+            recipients = (
+                [ticket.assignee] if ticket.state == State.PROCESSING else _active_handlers(ticket)
+            )
+            notify(recipients=recipients, kind=Kind.OVERDUE, ticket=ticket, actor=None)
+            done += 1
     return done

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
@@ -11,6 +13,14 @@ from servicetickets.tickettypes.models import FormVersion, TicketType
 from servicetickets.tickettypes.schemas import FormOut, TypeIn, TypeOut, TypePatch
 
 router = Router(tags=["ticket types"])
+
+
+def target(hours_: float | None) -> timedelta | None:
+    return timedelta(hours=hours_) if hours_ is not None else None
+
+
+def hours(target_: timedelta | None) -> float | None:
+    return round(target_.total_seconds() / 3600, 4) if target_ is not None else None
 
 
 def type_out(kind: TicketType) -> TypeOut:
@@ -25,6 +35,8 @@ def type_out(kind: TicketType) -> TypeOut:
         version=kind.version,
         fields=form.fields,
         handlers=sorted(u.username for u in kind.handlers.all()),
+        response_hours=hours(kind.response_target),
+        processing_hours=hours(kind.processing_target),
     )
 
 
@@ -44,6 +56,8 @@ def create_type(request: HttpRequest, desk_id: int, payload: TypeIn) -> Status[T
         description=payload.description,
         fields=payload.fields,
         handlers=users_by_username(usernames=payload.handlers, field="handlers"),
+        response_target=target(payload.response_hours),
+        processing_target=target(payload.processing_hours),
     )
     return Status(201, type_out(kind))
 
@@ -74,6 +88,11 @@ def update_type(request: HttpRequest, type_id: int, payload: TypePatch) -> TypeO
         description=payload.description,
         fields=payload.fields,
         handlers=handlers,
+        targets={
+            f"{name}_target": target(getattr(payload, f"{name}_hours"))
+            for name in ("response", "processing")
+            if f"{name}_hours" in payload.model_fields_set
+        },
     )
     return type_out(kind)
 

@@ -5,6 +5,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+TARGET_HOURS_MAX = 24 * 365
+
 
 class TypeIn(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -14,6 +16,8 @@ class TypeIn(Schema):
     # Checked field by field by ``forms.parse_fields`` so errors name ``fields[i].prop``.
     fields: list[Any] = Field(default_factory=list)
     handlers: list[str] = Field(default_factory=list, max_length=200)
+    response_hours: float | None = Field(default=None, gt=0, le=TARGET_HOURS_MAX)
+    processing_hours: float | None = Field(default=None, gt=0, le=TARGET_HOURS_MAX)
 
 
 class TypePatch(Schema):
@@ -23,6 +27,9 @@ class TypePatch(Schema):
     description: str | None = Field(default=None, max_length=2000)
     fields: list[Any] | None = None
     handlers: list[str] | None = Field(default=None, max_length=200)
+    # Absent leaves a target as it is; null removes it.
+    response_hours: float | None = Field(default=None, gt=0, le=TARGET_HOURS_MAX)
+    processing_hours: float | None = Field(default=None, gt=0, le=TARGET_HOURS_MAX)
 
 
 class TypeOut(Schema):
@@ -35,6 +42,9 @@ class TypeOut(Schema):
     version: int
     fields: list[dict[str, Any]]
     handlers: list[str]
+    # SLA targets in hours from submission: to be accepted, and to be processed.
+    response_hours: float | None
+    processing_hours: float | None
 
 
 class FormOut(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -60,6 +61,8 @@ def type_create(
     description: str = "",
     fields: list[Any] | None = None,
     handlers: list[User] | None = None,
+    response_target: timedelta | None = None,
+    processing_target: timedelta | None = None,
 ) -> TicketType:
     name = _clean_name(name)
     description = _clean_description(description)
@@ -76,7 +79,13 @@ def type_create(
         raise _duplicate_name()
     try:
         with transaction.atomic():
-            kind = TicketType.objects.create(desk=desk, name=name, description=description)
+            kind = TicketType.objects.create(
+                desk=desk,
+                name=name,
+                description=description,
+                response_target=response_target,
+                processing_target=processing_target,
+            )
     except IntegrityError as exc:
         raise _duplicate_name() from exc
     FormVersion.objects.create(ticket_type=kind, version=1, fields=[f.to_json() for f in parsed])
@@ -92,9 +101,12 @@ def type_update(
     description: str | None = None,
     fields: Any = None,
     handlers: list[User] | None = None,
+    targets: dict[str, timedelta | None] | None = None,
 ) -> TicketType:
     """Edit a type. New fields on a type that has tickets make a new form version, so every
-    ticket keeps the form it was submitted with."""
+    ticket keeps the form it was submitted with. ``targets`` sets the SLA targets it names
+    (``response_target``, ``processing_target``; None removes one); tickets already submitted
+    keep the due times they were given."""
     kind = TicketType.objects.select_for_update().get(pk=kind.pk)
     changed: list[str] = []
     if name is not None:
@@ -116,6 +128,11 @@ def type_update(
             else:
                 current.fields = stored
                 current.save(update_fields=["fields"])
+    for key, value in (targets or {}).items():
+        if key not in ("response_target", "processing_target"):
+            raise ValueError(key)  # a programming error
+        setattr(kind, key, value)
+        changed.append(key)
     if handlers is not None:
         if kind.state == TypeState.PUBLISHED and not any(u.is_active for u in handlers):
             raise Invalid(_("A published type needs at least one handler."), field="handlers")

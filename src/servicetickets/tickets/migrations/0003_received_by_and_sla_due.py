@@ -25,36 +25,40 @@ def received_by_from_timeline(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0002_confirm_reminded_at'),
+        ("tickets", "0002_confirm_reminded_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='processing_due_at',
+            model_name="ticket",
+            name="processing_due_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='processing_overdue_reminded_at',
+            model_name="ticket",
+            name="processing_overdue_reminded_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='received_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="ticket",
+            name="received_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='response_due_at',
+            model_name="ticket",
+            name="response_due_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='response_overdue_reminded_at',
+            model_name="ticket",
+            name="response_overdue_reminded_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.RunPython(received_by_from_timeline, migrations.RunPython.noop),

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickettypes', '0001_initial'),
+        ("tickettypes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tickettype',
-            name='processing_target',
+            model_name="tickettype",
+            name="processing_target",
             field=models.DurationField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='tickettype',
-            name='response_target',
+            model_name="tickettype",
+            name="response_target",
             field=models.DurationField(blank=True, null=True),
         ),
     ]
