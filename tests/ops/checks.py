@@ -42,6 +42,7 @@ def _problem(
         return "submit entry does not match the ticket"
     state, accepted, processed, processed_by, closed = "", None, None, None, None
     assignee, closed_by, returns, previous = None, None, 0, first.at
+    received_by = None
     for entry in timeline:
         if entry.at < previous:
             return "timeline goes back in time"
@@ -49,11 +50,13 @@ def _problem(
         if entry.from_state != state:
             return f"{entry.action} starts from {entry.from_state}, not {state}"
         if entry.action == "claim":
-            assignee, accepted = entry.actor_id, accepted or entry.at
+            assignee = entry.actor_id
+            if accepted is None:
+                accepted, received_by = entry.at, entry.actor_id
         elif entry.action == "transfer":
             assignee = entry.target_id
-            if state == State.PENDING:
-                accepted = accepted or entry.at
+            if state == State.PENDING and accepted is None:
+                accepted, received_by = entry.at, entry.target_id
         elif entry.action == "complete":
             processed, processed_by = entry.at, entry.actor_id
         elif entry.action == "return":
@@ -72,6 +75,7 @@ def _problem(
         "processed_by": (t.processed_by_id, processed_by),
         "closed_by": (t.closed_by_id, closed_by),
         "accepted_at": (t.accepted_at, accepted),
+        "received_by": (t.received_by_id, received_by),
         "processed_at": (t.processed_at, processed),
         "closed_at": (t.closed_at, closed),
         "return_count": (t.return_count, returns),

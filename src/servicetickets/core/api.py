@@ -195,6 +195,7 @@ def _register_routers() -> None:
     from servicetickets.desks.api import router as desks
     from servicetickets.notifications.api import router as notifications
     from servicetickets.outbound.api import router as outbound
+    from servicetickets.reports.api import router as reports
     from servicetickets.tickets.api import router as tickets
     from servicetickets.tickettypes.api import router as tickettypes
     from servicetickets.uploads.api import router as uploads
@@ -206,6 +207,7 @@ def _register_routers() -> None:
     api.add_router("", tickets)
     api.add_router("", notifications)
     api.add_router("", outbound)
+    api.add_router("", reports)
 
 
 _register_routers()

@@ -83,6 +83,8 @@ class Outcome:
     state: str = State.PENDING
     resolution: str = ""
     assignee: int | None = None
+    # Who became the assignee when it first left pending: the claimer, or a transfer's target.
+    received_by: int | None = None
     processed_by: int | None = None
     closed_by: int | None = None
     accepted: float | None = None
@@ -220,11 +222,12 @@ def replay(steps: list[Step]) -> Outcome:
             state = State.PENDING
         elif action == "claim":
             state, out.assignee = State.PROCESSING, step.actor
-            out.accepted = out.accepted if out.accepted is not None else t
+            if out.accepted is None:
+                out.accepted, out.received_by = t, step.actor
         elif action == "transfer":
             out.assignee = step.target
-            if before == State.PENDING:
-                out.accepted = out.accepted if out.accepted is not None else t
+            if before == State.PENDING and out.accepted is None:
+                out.accepted, out.received_by = t, step.target
             state = State.PROCESSING
         elif action == "complete":
             state, out.processed_by, out.processed = State.TO_CONFIRM, step.actor, t

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from django.core.paginator import Paginator
@@ -14,7 +13,7 @@ from servicetickets.accounts.models import User
 from servicetickets.core.auth import caller
 from servicetickets.core.errors import BadRequest
 from servicetickets.core.text import check_text
-from servicetickets.tickets import services
+from servicetickets.tickets import periods, services
 from servicetickets.tickets.models import Ticket, TimelineEntry
 from servicetickets.tickets.schemas import (
     CommentIn,
@@ -117,8 +116,8 @@ class ListQuery(Schema):
     resolution: Literal["resolved", "cancelled", "rejected"] | None = None
     requester: str | None = Field(default=None, max_length=150)
     processor: str | None = Field(default=None, max_length=150)
-    submitted_from: datetime | None = None
-    submitted_to: datetime | None = None
+    submitted_from: str | None = Field(default=None, max_length=periods.MAX_LENGTH)
+    submitted_to: str | None = Field(default=None, max_length=periods.MAX_LENGTH)
     q: str = Field(default="", max_length=200)
     ordering: Literal["submitted_at", "-submitted_at", "number", "-number", "state", "-state"] = (
         "-submitted_at"
@@ -142,19 +141,10 @@ def _user_filter(username: str | None, field: str) -> User | None:
     return user
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """A time given without an offset is read in the installation's time zone."""
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment)
-    return moment
-
-
 @router.get("/tickets", response=TicketPage)
 def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
     user = caller(request)
-    submitted_from, submitted_to = _aware(query.submitted_from), _aware(query.submitted_to)
-    if submitted_from and submitted_to and submitted_from > submitted_to:
-        raise BadRequest(_("The start of the period is after its end."), field="submitted_from")
+    period = periods.parse_period(query.submitted_from, query.submitted_to)
     filters = TicketFilter(
         desk=query.desk,
         ticket_type=query.type,
@@ -162,8 +152,8 @@ def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
         resolution=query.resolution,
         requester=_user_filter(query.requester, "requester"),
         processor=_user_filter(query.processor, "processor"),
-        submitted_from=submitted_from,
-        submitted_to=submitted_to,
+        submitted_from=period.start,
+        submitted_to=period.end,
         q=_plain(query.q.strip(), "q"),
         ordering=query.ordering,
     )

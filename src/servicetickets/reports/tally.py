@@ -1,0 +1,313 @@
+"""The reports' running totals, kept by the database itself.
+
+Adding up a million tickets on every report request takes 0.2 to 0.8 s on PostgreSQL (see
+``bench/reports.py``), so the totals are kept per day of submission: ``reports_tally`` has one
+row per (UTC day, desk, type) with the tickets' own counts (``person_id`` 0) and one per person
+credited by those tickets (status, response and processing credit, SPEC.md §5).
+
+Triggers on ``tickets_ticket`` keep it exact whatever writes a ticket — the services, a bulk
+seed, a queryset ``update()`` back-dating demo data, a migration: each insert adds the rows'
+contribution, each delete takes it away, each update does both (statement-level with
+transition tables on PostgreSQL, so a COPY of thousands of rows is one upsert; row-level on
+SQLite). A report then reads the whole days of its period from the tally and the part-days at
+its ends from the tickets (``reports.selectors``).
+
+The table has no Django model (the reports app holds no state of its own); it is created and
+its triggers installed by the migration ``tickets.0004_report_tally``, and ``rebuild`` fills
+it from the tickets. Changing the SQL here needs a new migration that calls ``install`` again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+TABLE = "reports_tally"
+TICKETS = "tickets_ticket"
+KEY = ("day", "desk_id", "ticket_type_id", "person_id")
+#: The summed columns. For ``person_id`` 0: the tickets' states, how many were accepted and
+#: their response times, how many count as processed and their processing times. For a person:
+#: ``processing``/``to_confirm``/``closed`` as credited in "status by person", ``accepted`` and
+#: ``response_ms`` for the tickets they received, ``processed``/``processing_ms`` as processor.
+COUNTERS = (
+    "pending",
+    "processing",
+    "to_confirm",
+    "closed",
+    "accepted",
+    "response_ms",
+    "processed",
+    "processing_ms",
+)
+#: Columns of a ticket the tally depends on: an update touching none of them changes nothing.
+TICKET_COLUMNS = (
+    "submitted_at",
+    "desk_id",
+    "ticket_type_id",
+    "state",
+    "resolution",
+    "assignee_id",
+    "processed_by_id",
+    "closed_by_id",
+    "received_by_id",
+    "accepted_at",
+    "processed_at",
+)
+
+_PROCESSED = "(r.state = 'to_confirm' OR (r.state = 'closed' AND r.resolution = 'resolved'))"
+_STATUS_PERSON = (
+    "CASE WHEN r.state = 'processing' THEN r.assignee_id"
+    " WHEN r.state = 'to_confirm' THEN r.processed_by_id"
+    " WHEN r.state = 'closed' AND r.resolution = 'resolved' THEN r.processed_by_id"
+    " WHEN r.state = 'closed' AND r.resolution = 'rejected' THEN r.closed_by_id END"
+)
+
+
+def _flag(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def day_sql(vendor: str, column: str) -> str:
+    """The UTC day of a timestamp column."""
+    if vendor == "postgresql":
+        return f"({column} AT TIME ZONE 'UTC')::date"
+    return f"date({column})"  # SQLite keeps UTC text
+
+
+def milliseconds_sql(vendor: str, end: str, start: str) -> str:
+    """``end - start`` in whole milliseconds (integers, so adding and taking away is exact)."""
+    if vendor == "postgresql":
+        return f"round(date_part('epoch', {end} - {start}) * 1000)::bigint"
+    return f"CAST(round((julianday({end}) - julianday({start})) * 86400000.0) AS INTEGER)"
+
+
+def contributions(
+    vendor: str, source: str, *, sign: int = 1, tickets: bool = True, people: bool = True
+) -> str:
+    """A SELECT of (day, desk_id, ticket_type_id, person_id, *COUNTERS) rows: what each ticket
+    of ``source`` (a table or a parenthesised subquery, aliased ``r``) adds to the tally, times
+    ``sign``. ``tickets``/``people``: include the tickets' own rows / the persons' rows."""
+    head = f"{day_sql(vendor, 'r.submitted_at')} AS day, r.desk_id, r.ticket_type_id"
+    response = milliseconds_sql(vendor, "r.accepted_at", "r.submitted_at")
+    processing = milliseconds_sql(vendor, "r.processed_at", "r.submitted_at")
+    accepted = "r.accepted_at IS NOT NULL"
+    s = f"{sign} * "
+    parts = []
+    if tickets:
+        parts.append(
+            f"SELECT {head}, 0 AS person_id,"
+            f" {s}{_flag("r.state = 'pending'")} AS pending,"
+            f" {s}{_flag("r.state = 'processing'")} AS processing,"
+            f" {s}{_flag("r.state = 'to_confirm'")} AS to_confirm,"
+            f" {s}{_flag("r.state = 'closed'")} AS closed,"
+            f" {s}{_flag(accepted)} AS accepted,"
+            f" {s}(CASE WHEN {accepted} THEN {response} ELSE 0 END) AS response_ms,"
+            f" {s}{_flag(_PROCESSED)} AS processed,"
+            f" {s}(CASE WHEN {_PROCESSED} THEN {processing} ELSE 0 END) AS processing_ms"
+            f" FROM {source} r"
+        )
+    if people:
+        status = (
+            "0",
+            _flag("r.state = 'processing'"),
+            _flag("r.state = 'to_confirm'"),
+            _flag("r.state = 'closed'"),
+            "0",
+            "0",
+            "0",
+            "0",
+        )
+        received = ("0", "0", "0", "0", "1", response, "0", "0")
+        processed = ("0", "0", "0", "0", "0", "0", "1", processing)
+        for person, values, condition in (
+            (_STATUS_PERSON, status, f"({_STATUS_PERSON}) IS NOT NULL"),
+            ("r.received_by_id", received, f"{accepted} AND r.received_by_id IS NOT NULL"),
+            ("r.processed_by_id", processed, f"{_PROCESSED} AND r.processed_by_id IS NOT NULL"),
+        ):
+            named = ", ".join(
+                f"{s}{v} AS {c}" if v != "0" else f"0 AS {c}"
+                for v, c in zip(values, COUNTERS, strict=True)
+            )
+            parts.append(
+                f"SELECT {head}, {person} AS person_id, {named} FROM {source} r WHERE {condition}"
+            )
+    return "\nUNION ALL\n".join(parts)
+
+
+def _grouped(selects: str) -> str:
+    """Contributions added up per key, leaving out keys whose sums are all zero (an update
+    that changes nothing the tally counts writes nothing), in key order so concurrent writers
+    lock rows in the same order."""
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    nonzero = " OR ".join(f"SUM({c}) <> 0" for c in COUNTERS)
+    key = ", ".join(KEY)
+    return (
+        f"SELECT {key}, {sums} FROM ({selects}) AS c WHERE true"
+        f" GROUP BY {key} HAVING {nonzero} ORDER BY {key}"
+    )
+
+
+def _upsert(selects: str) -> str:
+    columns = ", ".join((*KEY, *COUNTERS))
+    add = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in COUNTERS)
+    return (
+        f"INSERT INTO {TABLE} ({columns}) {_grouped(selects)}"
+        f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {add}"
+    )
+
+
+def _row_of(prefix: str) -> str:
+    """A one-row subquery of the columns the tally reads, from a trigger's OLD or NEW."""
+    return "(SELECT " + ", ".join(f"{prefix}.{c} AS {c}" for c in TICKET_COLUMNS) + ")"
+
+
+def _create_table(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        day, ident, big = "date", "bigint GENERATED BY DEFAULT AS IDENTITY", "bigint"
+    else:
+        day, ident, big = "date", "integer", "bigint"
+    counters = ", ".join(
+        f"{c} {big if c.endswith('_ms') else 'integer'} NOT NULL DEFAULT 0" for c in COUNTERS
+    )
+    return [
+        f"CREATE TABLE {TABLE} (id {ident} PRIMARY KEY, day {day} NOT NULL,"
+        f" desk_id integer NOT NULL, ticket_type_id integer NOT NULL,"
+        f" person_id integer NOT NULL, {counters})",
+        # The key's index serves the reports: a range of days, then desk and type.
+        f"CREATE UNIQUE INDEX {TABLE}_key ON {TABLE} ({', '.join(KEY)})",
+    ]
+
+
+def _triggers(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        new = contributions(vendor, "new_rows")
+        old = contributions(vendor, "old_rows", sign=-1)
+        bodies = {
+            "insert": (_upsert(new), "REFERENCING NEW TABLE AS new_rows"),
+            "update": (
+                _upsert(f"{new}\nUNION ALL\n{old}"),
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            ),
+            "delete": (_upsert(old), "REFERENCING OLD TABLE AS old_rows"),
+        }
+        out = []
+        for event, (body, referencing) in bodies.items():
+            name = f"{TABLE}_{event}"
+            out.append(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN {body}; RETURN NULL; END $$"
+            )
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {TICKETS} {referencing}"
+                f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            )
+        # Django's test flush empties tables with TRUNCATE, which fires no row or DELETE trigger.
+        out.append(
+            f"CREATE FUNCTION {TABLE}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$"
+        )
+        out.append(
+            f"CREATE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON {TICKETS}"
+            f" FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_truncate()"
+        )
+        return out
+    new = contributions(vendor, _row_of("NEW"))
+    old = contributions(vendor, _row_of("OLD"), sign=-1)
+    watched = ", ".join(TICKET_COLUMNS)
+    return [
+        f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON {TICKETS} BEGIN {_upsert(new)}; END",
+        f"CREATE TRIGGER {TABLE}_update AFTER UPDATE OF {watched} ON {TICKETS}"
+        f" BEGIN {_upsert(f'{new} UNION ALL {old}')}; END",
+        f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON {TICKETS} BEGIN {_upsert(old)}; END",
+    ]
+
+
+def _drop(vendor: str) -> list[str]:
+    events = ("insert", "update", "delete", "truncate")
+    if vendor == "postgresql":
+        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e} ON {TICKETS}" for e in events]
+        out += [f"DROP FUNCTION IF EXISTS {TABLE}_{e}()" for e in events]
+    else:
+        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e}" for e in events]
+    return [*out, f"DROP TABLE IF EXISTS {TABLE}"]
+
+
+def rebuild_sql(vendor: str) -> list[str]:
+    columns = ", ".join((*KEY, *COUNTERS))
+    return [
+        f"DELETE FROM {TABLE}",
+        f"INSERT INTO {TABLE} ({columns}) {_grouped(contributions(vendor, TICKETS))}",
+    ]
+
+
+def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """(Re)create the table and its triggers, and fill it from the tickets."""
+    vendor = connection.vendor
+    _run(connection, [*_drop(vendor), *_create_table(vendor), *_triggers(vendor)])
+    rebuild(connection)
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    _run(connection, _drop(connection.vendor))
+
+
+def rebuild(connection: BaseDatabaseWrapper) -> None:
+    """Recompute every total from the tickets (the triggers keep them; this repairs)."""
+    _run(connection, rebuild_sql(connection.vendor))
+
+
+def params(connection: BaseDatabaseWrapper, values: list[Any]) -> list[Any]:
+    """Query parameters in the form this database stores them (SQLite keeps UTC text)."""
+    from datetime import date, datetime
+
+    ops = connection.ops
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, datetime):
+            out.append(ops.adapt_datetimefield_value(value))
+        elif isinstance(value, date):
+            out.append(ops.adapt_datefield_value(value))
+        else:
+            out.append(value)
+    return out
+
+
+def _triggers_present(connection: BaseDatabaseWrapper) -> tuple[bool, int]:
+    """Whether the table exists, and how many of its triggers."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE])
+            table = bool(cursor.fetchone()[0])
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s", [f"{TABLE}_%"])
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE]
+            )
+            table = bool(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{TABLE}_%"],
+            )
+        return table, int(cursor.fetchone()[0])
+
+
+def ensure_installed(*, using: str = "default", **_kwargs: Any) -> bool:
+    """After migrations: put the triggers back if something dropped them (SQLite rebuilds a
+    table to alter it, and its triggers go with the old table), refilling the totals. Returns
+    whether it had to."""
+    from django.db import connections
+
+    connection = connections[using]
+    table, triggers = _triggers_present(connection)
+    expected = 4 if connection.vendor == "postgresql" else 3
+    if not table or triggers == expected:
+        return False
+    install(connection)
+    return True
