@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from servicetickets.cli import main
-from servicetickets.ops import worker
 from servicetickets.notifications.models import Notification
+from servicetickets.ops import worker
 from servicetickets.tickets import services
 from servicetickets.tickets.models import Resolution, State, Ticket
 from tests.conftest import People

@@ -59,7 +59,7 @@ def _timeline(
 
 
 def _active_handlers(ticket: Ticket) -> list[User]:
-    return list(ticket.ticket_type.handlers.filter(is_active=True))
+    return list(ticket.ticket_type.handlers.filter(is_active=True).order_by("pk"))
 
 
 # --- submit -------------------------------------------------------------------------------
