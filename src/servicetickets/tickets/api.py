@@ -141,11 +141,10 @@ def _user_filter(username: str | None, field: str) -> User | None:
     return user
 
 
-@router.get("/tickets", response=TicketPage)
-def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
-    user = caller(request)
+def list_filter(query: ListQuery) -> TicketFilter:
+    """The list's query parameters as a filter: shared by the list and its export."""
     period = periods.parse_period(query.submitted_from, query.submitted_to)
-    filters = TicketFilter(
+    return TicketFilter(
         desk=query.desk,
         ticket_type=query.type,
         state=query.state,
@@ -157,6 +156,12 @@ def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
         q=_plain(query.q.strip(), "q"),
         ordering=query.ordering,
     )
+
+
+@router.get("/tickets", response=TicketPage)
+def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
+    user = caller(request)
+    filters = list_filter(query)
     paginator = Paginator(ticket_list_for(user=user, filters=filters), query.page_size)
     count = paginator.count
     offset = (query.page - 1) * query.page_size
