@@ -211,7 +211,7 @@ def test_an_unread_inbox_holds_at_most_its_queue_size_and_then_asks_for_a_replay
         for pk in range(1, 6):
             sub.push(Notification(pk=pk, recipient_id=1, kind="urged"))
         assert len(sub) <= 2
-        assert await sub.get() is None
+        assert await sub.get(1.0) is None
         assert len(sub) == 0
 
     run(go)
@@ -257,3 +257,59 @@ def test_a_rolled_back_action_wakes_nobody_and_sends_nothing(
     assert Notification.objects.count() == 0
     submit(people.ticket_type, people.requester)
     assert woken == [True]
+
+
+def test_stream_speaks_the_callers_language(people: People) -> None:
+    submit(people.ticket_type, people.requester)
+    headers = {**bearer(people.handler), "Accept-Language": "zh-hans"}
+
+    async def go() -> None:
+        async with Stream("/api/v1/notifications/stream", headers) as s:
+            await s.next_heartbeat()
+            texts.extend(e["data"]["text"] for e in s.events())
+        async with Stream("/api/v1/notifications/stream", {"Accept-Language": "zh-hans"}) as s:
+            await s.until(lambda: s.finished)
+            refusals.append(json.loads(s.body)["error"]["message"])
+
+    texts: list[str] = []
+    refusals: list[str] = []
+    run(go)
+    assert texts == ["Alice 提交了新工单 IT-000001。"]
+    assert refusals == ["请先登录，或提供有效的 API 令牌。"]  # noqa: RUF001
+
+
+def test_a_host_not_served_here_is_refused(people: People) -> None:
+    headers = bearer(people.handler)
+
+    async def go() -> None:
+        s = Stream("/api/v1/notifications/stream", headers)
+        s.scope["headers"] = [(b"host", b"evil.example")] + [
+            h for h in s.scope["headers"] if h[0] != b"host"
+        ]
+        async with s:
+            await s.until(lambda: s.finished)
+            assert s.status == 400
+            assert json.loads(s.body)["error"]["code"] == "bad_request"
+
+    run(go)
+
+
+def test_a_closed_stream_leaves_the_hub(people: People) -> None:
+    headers = bearer(people.handler)
+
+    async def go() -> None:
+        async with Stream("/api/v1/notifications/stream", headers) as s:
+            await s.next_heartbeat()
+            assert hub_module.hub.listening == 1
+        assert hub_module.hub.listening == 0
+
+    run(go)
+
+
+def test_without_the_asgi_server_a_get_is_told_what_is_needed(
+    people: People, api: Callable[[User], Api]
+) -> None:
+    response = api(people.handler).get("/notifications/stream")
+
+    assert response.status_code == 501
+    assert "ASGI" in response.json()["error"]["message"]

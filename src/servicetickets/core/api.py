@@ -72,16 +72,23 @@ _STATUS_CODES = {
 }
 
 
-def error_response(
-    request: HttpRequest, status: int, message: str, *, field: str | None = None, code: str = ""
-) -> HttpResponse:
-    body = {
+def error_body(
+    status: int, message: str, *, field: str | None = None, code: str = ""
+) -> dict[str, Any]:
+    """API.md's error body."""
+    return {
         "error": {
             "code": code or _STATUS_CODES.get(status, "error"),
             "message": message,
             "field": field,
         }
     }
+
+
+def error_response(
+    request: HttpRequest, status: int, message: str, *, field: str | None = None, code: str = ""
+) -> HttpResponse:
+    body = error_body(status, message, field=field, code=code)
     return api.create_response(request, body, status=status)
 
 

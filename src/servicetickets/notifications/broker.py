@@ -22,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "servicetickets:notifications"
+
+def channel() -> str:
+    """The channel, named after the URL's database number: pub/sub ignores database numbers,
+    and installations sharing one Redis on different numbers must not wake each other."""
+    db = redis.connection.parse_url(settings.REDIS_URL).get("db", 0)
+    return f"servicetickets:{db}:notifications"
+
+
 TIMEOUT_SECONDS = 2.0
 WARN_EVERY_SECONDS = 60.0
 """A broker that stays down is reported once a minute, not on every action."""
@@ -76,7 +83,7 @@ class Publisher:
                         socket_timeout=TIMEOUT_SECONDS,
                         socket_connect_timeout=TIMEOUT_SECONDS,
                     )
-                self._client.publish(CHANNEL, b"1")
+                self._client.publish(channel(), b"1")
             except (redis.RedisError, OSError) as exc:
                 self._client = None
                 self._warn(UNREACHABLE, exc)
@@ -96,7 +103,7 @@ async def listen(on_message: Callable[[], None], on_state: Callable[[bool], None
         )
         try:
             async with client.pubsub() as pubsub:
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(channel())
                 on_state(True)
                 attempt = 0
                 async for message in pubsub.listen():

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -51,40 +52,90 @@ _FILTER_BY_RECIPIENT_UP_TO = 500
 """With at most this many listening users the query reads only their rows."""
 
 
+QUIET = object()
+"""What ``Subscription.get`` returns when nothing came within its timeout."""
+
+
+def _time_up(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 class Subscription:
     """One open stream's inbox: notification rows, or ``None`` meaning "some were dropped,
-    read the database from your last id"."""
+    read the database from your last id". A list and one future, not an asyncio.Queue: with
+    thousands of idle streams its size and its timeout's cost add up."""
+
+    __slots__ = ("_items", "_maxsize", "_waiter", "user_id")
 
     def __init__(self, user_id: int, maxsize: int) -> None:
         self.user_id = user_id
-        self._queue: asyncio.Queue[Notification | None] = asyncio.Queue(maxsize)
+        self._maxsize = maxsize
+        self._items: list[Notification | None] = []
+        self._waiter: asyncio.Future[None] | None = None
 
     def push(self, row: Notification) -> None:
-        try:
-            self._queue.put_nowait(row)
-        except asyncio.QueueFull:
-            while not self._queue.empty():
-                self._queue.get_nowait()
-            self._queue.put_nowait(None)
+        if len(self._items) >= self._maxsize:
+            self._items = [None]
+        else:
+            self._items.append(row)
+        if self._waiter is not None:
+            _time_up(self._waiter)
 
-    async def get(self) -> Notification | None:
-        return await self._queue.get()
+    async def get(self, timeout: float) -> object:
+        """The next item, or ``QUIET`` after ``timeout`` seconds without one. A timer that
+        resolves a future, not ``wait_for``: no cancellation, no exception per keep-alive."""
+        if not self._items:
+            loop = asyncio.get_running_loop()
+            waiter = self._waiter = loop.create_future()
+            timer = loop.call_later(timeout, _time_up, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+            if not self._items:
+                return QUIET
+        return self._items.pop(0)
 
     def __len__(self) -> int:
         """Items waiting to be read (never more than the queue's size)."""
-        return self._queue.qsize()
+        return len(self._items)
 
 
-def _fetch(floor: int, user_ids: list[int] | None) -> list[Notification]:
-    """New rows above ``floor`` (with what their text needs), in id order. Runs in a worker
-    thread and gives its connection back at once, so an idle hub holds none."""
+def _fetch(
+    floor: int, user_ids: list[int] | None, seen: frozenset[int]
+) -> tuple[list[Notification], int | None]:
+    """Rows above ``floor`` not in ``seen`` (with what their text needs), in id order, and the
+    id to continue from when the batch was full. The rows of the late-commit window were
+    mostly delivered already: read their ids only, and whole rows just for the new ones.
+    Runs on the hub's own thread, which keeps its connection between polls."""
     try:
         qs = Notification.objects.filter(pk__gt=floor)
         if user_ids is not None:
             qs = qs.filter(recipient_id__in=user_ids)
-        return list(qs.select_related("ticket", "actor").order_by("pk")[:BATCH])
-    finally:
+        ids = list(qs.order_by("pk").values_list("pk", flat=True)[:BATCH])
+        fresh = [pk for pk in ids if pk not in seen]
+        rows = (
+            list(
+                Notification.objects.filter(pk__in=fresh)
+                .select_related("ticket", "actor")
+                .order_by("pk")
+            )
+            if fresh
+            else []
+        )
+        return rows, (ids[-1] if len(ids) == BATCH else None)
+    except Exception:
         connection.close()
+        raise
+
+
+def _close_connection() -> None:
+    connection.close()
+
+
+_READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notification-hub")
 
 
 def _max_id() -> int:
@@ -173,6 +224,8 @@ class Hub:
                 with contextlib.suppress(asyncio.CancelledError):
                     await listener
             self._brokered = False
+            # Not awaited: when the event loop is shutting down, the close must still happen.
+            _READER.submit(_close_connection)
 
     async def _poll(self) -> None:
         assert self._wake is not None
@@ -184,11 +237,13 @@ class Hub:
             cursor = self._floor
             try:
                 while True:
-                    rows = await sync_to_async(_fetch, thread_sensitive=False)(cursor, only)
+                    rows, more = await asyncio.get_running_loop().run_in_executor(
+                        _READER, _fetch, cursor, only, frozenset(self._delivered)
+                    )
                     self._dispatch(rows)
-                    if len(rows) < BATCH:
+                    if more is None:
                         break
-                    cursor = rows[-1].pk
+                    cursor = more
             except Exception:
                 # The database went away for a moment: keep the streams open and try again.
                 logger.exception(_("Reading new reminders failed; trying again."))

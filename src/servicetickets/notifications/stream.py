@@ -1,21 +1,31 @@
 """``GET /api/v1/notifications/stream``: the caller's reminders as Server-Sent Events.
 
-A plain async Django view (ninja operations return data, not endless streams), mounted in the
-URLconf ahead of the API. The stream first replays from the database every reminder after the
-client's ``Last-Event-ID`` (so nothing is lost across reconnects or server restarts), then
-passes on what the process's hub sees, with a comment line whenever it has been quiet.
+Served by a bare ASGI app (``stream_app``; ``asgi.py`` routes the path's GETs to it) rather
+than by Django's request handler: a stream stays open for hours, and through Django each one
+held a request, its middleware state and a thread (~70 KiB and a thread per stream, against
+~16 KiB here; ``bench/stream_idle.py``). Everything it decides is still Django's: the host
+check, the token or session sign-in, the language, the error body. The stream first replays
+from the database every reminder after the client's ``Last-Event-ID`` (so nothing is lost
+across reconnects or server restarts), then passes on what the process's hub sees, with a
+comment line whenever it has been quiet.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from importlib import import_module
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth import get_user
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -23,9 +33,9 @@ from django.views.decorators.http import require_GET
 
 from servicetickets.accounts.models import User
 from servicetickets.accounts.services import token_authenticate
-from servicetickets.core.api import api, error_response
+from servicetickets.core.api import api, error_body, error_response
 from servicetickets.notifications.api import notification_out
-from servicetickets.notifications.hub import Subscription, hub
+from servicetickets.notifications.hub import QUIET, Subscription, hub
 from servicetickets.notifications.models import Notification
 from servicetickets.notifications.selectors import notification_list_for
 
@@ -49,10 +59,6 @@ def _authenticate_token(header: str) -> User | None:
         connection.close()
 
 
-def _release_connection() -> None:
-    connection.close()
-
-
 def _replay_batch(user_id: int, after: int) -> list[Notification]:
     try:
         user = User.objects.get(pk=user_id)
@@ -73,24 +79,34 @@ def _last_event_id(request: HttpRequest) -> int:
     return max(value, 0)
 
 
+def _session_user(request: HttpRequest) -> User | None:
+    """The user signed in by the request's session cookie, checked as Django's
+    ``AuthenticationMiddleware`` would (session hash included)."""
+    try:
+        engine = import_module(settings.SESSION_ENGINE)
+        request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        user = get_user(request)
+        return user if isinstance(user, User) and user.is_active else None
+    finally:
+        connection.close()
+
+
 async def _caller(request: HttpRequest) -> User | None:
     header = request.headers.get("Authorization", "")
     if header:  # like the API: a token first, then the session
         by_token = await sync_to_async(_authenticate_token, thread_sensitive=False)(header)
         if by_token is not None:
             return by_token
-    user = await request.auser()
-    # The session lookup ran on this request's own thread: give its connection back now rather
-    # than hold it for as long as the stream stays open.
-    await sync_to_async(_release_connection)()
-    if isinstance(user, User) and user.is_active:
-        return user
-    return None
+    return await sync_to_async(_session_user, thread_sensitive=False)(request)
 
 
-def _event(request: HttpRequest, row: Notification, language: str) -> bytes:
+def _json(data: object) -> str:
+    return str(api.renderer.render(_NO_REQUEST, data, response_status=200))
+
+
+def _event(row: Notification, language: str) -> bytes:
     with translation.override(language):
-        data = api.renderer.render(request, notification_out(row).model_dump(), response_status=200)
+        data = _json(notification_out(row).model_dump())
     return f"id: {row.pk}\nevent: {row.kind}\ndata: {data}\n\n".encode()
 
 
@@ -113,9 +129,7 @@ class _Sent:
             self._ids.discard(self._order.popleft())
 
 
-async def _events(
-    request: HttpRequest, user_id: int, after: int, language: str
-) -> AsyncIterator[bytes]:
+async def _events(user_id: int, after: int, language: str) -> AsyncGenerator[bytes]:
     # Subscribe before replaying: whatever commits during the replay then arrives live.
     sub: Subscription = await hub.subscribe(user_id)
     sent = _Sent(after)
@@ -130,38 +144,93 @@ async def _events(
                     )
                     for row in rows:
                         sent.add(row.pk)
-                        yield _event(request, row, language)
+                        yield _event(row, language)
                     if len(rows) < REPLAY_BATCH:
                         break
                 replay = False
-            try:
-                item = await asyncio.wait_for(sub.get(), HEARTBEAT_SECONDS)
-            except TimeoutError:
+            item = await sub.get(HEARTBEAT_SECONDS)
+            if item is QUIET:
                 yield b": keep-alive\n\n"
                 continue
             if item is None:  # the queue overflowed: read what was dropped from the database
                 replay = True
-            elif item.pk not in sent:
+            elif isinstance(item, Notification) and item.pk not in sent:
                 sent.add(item.pk)
-                yield _event(request, item, language)
+                yield _event(item, language)
     finally:
         hub.unsubscribe(sub)
 
 
+STREAM_PATH = "/api/v1/notifications/stream"
+"""Where ``asgi.py`` sends GET requests to ``stream_app``."""
+
+_NO_REQUEST = HttpRequest()
+"""The JSON renderer's request argument, which it does not use."""
+
+_STREAM_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    body = _json(error_body(status, message)).encode()
+    headers = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def stream_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The stream for one GET request, as an ASGI application."""
+    request = ASGIRequest(scope, io.BytesIO())
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        try:
+            request.get_host()
+        except DisallowedHost:
+            await _refuse(send, 400, _("The host of this request is not served here."))
+            return
+        user = await _caller(request)
+        if user is None:
+            await _refuse(send, 401, _("Sign in or send a valid API token."))
+            return
+    events = _events(user.pk, _last_event_id(request), language)
+    del request  # nothing of the request stays with the open stream
+    await send({"type": "http.response.start", "status": 200, "headers": _STREAM_HEADERS})
+    streaming = asyncio.current_task()
+    assert streaming is not None
+
+    async def until_disconnect() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        streaming.cancel()
+
+    watcher = asyncio.get_running_loop().create_task(until_disconnect())
+    try:
+        async for chunk in events:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    except (asyncio.CancelledError, OSError):
+        pass  # the client went away; the finally of ``_events`` unsubscribes
+    finally:
+        watcher.cancel()
+        await events.aclose()
+
+
 @csrf_exempt  # read-only; other methods get 405 like the rest of the API, not a CSRF 403
 @require_GET
-async def notification_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    user = await _caller(request)
-    if user is None:
-        return error_response(request, 401, _("Sign in or send a valid API token."))
-    language = translation.get_language() or "en"
-    response = StreamingHttpResponse(
-        _events(request, user.pk, _last_event_id(request), language),
-        content_type="text/event-stream; charset=utf-8",
+def notification_stream(request: HttpRequest) -> HttpResponse:
+    """Only reached when the site is not served by ``servicetickets.asgi`` (which hands GETs
+    to ``stream_app``): other methods get the API's 405, a GET is told what is needed."""
+    return error_response(
+        request, 501, _("Live reminders need the ASGI server (servicetickets serve).")
     )
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
 
 
 def openapi_path() -> dict[str, Any]:
