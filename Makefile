@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test lint typecheck pytest bench messages clean
+.PHONY: run test lint typecheck pytest bench bench-stream messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Service Tickets needs Python 3.12 or newer (Django 6 does)."; exit 1; }
@@ -34,6 +34,13 @@ pytest: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/claim_complete.py
+	$(MAKE) bench-stream
+
+# The live notification stream: latency, fan-out, idle streams (about 6 minutes).
+bench-stream: $(VENV)/.installed
+	$(BIN)/python bench/stream_latency.py
+	$(BIN)/python bench/stream_fanout.py
+	$(BIN)/python bench/stream_idle.py
 
 # Regenerate the catalogues after changing strings; the compiled .mo files are committed.
 messages: $(VENV)/.installed

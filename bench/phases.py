@@ -3,6 +3,7 @@ environment (one process can only ``django.setup()`` against one database).
 
     python bench/phases.py prepare --clients 8 --tickets 800   # prints JSON: tokens, ticket ids
     python bench/phases.py verify IDS_FILE                      # prints JSON: what was found
+    python bench/phases.py cast --handlers 1000                # prints JSON: type id, tokens
 
 The answer is the last line of stdout; anything Django logs goes to stderr.
 """
@@ -48,6 +49,30 @@ def phase_prepare(*, clients: int, tickets: int) -> dict[str, Any]:
             )
             ids.append(ticket.pk)
     return {"tokens": tokens, "type_id": kind.pk, "ticket_ids": ids}
+
+
+def phase_cast(*, handlers: int) -> dict[str, Any]:
+    """A desk, a published type with ``handlers`` handlers and a requester, each with a token
+    (for the live stream benchmarks: every submit notifies every handler)."""
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from servicetickets.accounts.services import token_create, user_create
+    from servicetickets.desks.services import desk_create
+    from servicetickets.tickettypes.services import type_create, type_publish
+
+    # One transaction: SQLite syncs once for the whole cast.
+    with transaction.atomic():
+        desk = desk_create(code="STREAM", name="Stream benchmark desk")
+        people = [user_create(username=f"sh{i}", name=f"Handler {i}") for i in range(handlers)]
+        requester = user_create(username="stream_requester", name="Requester")
+        kind = type_create(desk=desk, name="Stream", fields=FORM, handlers=people)
+        kind = type_publish(kind=kind)
+        tokens = [token_create(user=user) for user in people]
+        requester_token = token_create(user=requester)
+    return {"type_id": kind.pk, "handler_tokens": tokens, "requester_token": requester_token}
 
 
 def phase_verify(*, ids_file: Path) -> dict[str, Any]:
@@ -96,16 +121,20 @@ def phase_verify(*, ids_file: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Django side of bench/claim_complete.py")
+    parser = argparse.ArgumentParser(description="Django side of the benchmarks")
     phases = parser.add_subparsers(dest="phase", required=True)
     prepare = phases.add_parser("prepare")
     prepare.add_argument("--clients", type=int, required=True)
     prepare.add_argument("--tickets", type=int, required=True)
     verify = phases.add_parser("verify")
     verify.add_argument("ids_file", type=Path)
+    cast = phases.add_parser("cast")
+    cast.add_argument("--handlers", type=int, required=True)
     args = parser.parse_args(argv)
     if args.phase == "prepare":
         result = phase_prepare(clients=args.clients, tickets=args.tickets)
+    elif args.phase == "cast":
+        result = phase_cast(handlers=args.handlers)
     else:
         result = phase_verify(ids_file=args.ids_file)
     print(json.dumps(result))
