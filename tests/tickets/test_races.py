@@ -3,17 +3,16 @@ transactions and a busy timeout serialise writers) and on PostgreSQL (row locks)
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from servicetickets.core.errors import Conflict, Invalid
 from servicetickets.tickets import services
 from servicetickets.tickets.models import Ticket, TimelineEntry
 from servicetickets.uploads.models import Upload
+from tests.concurrency import run_together
 from tests.conftest import People
 from tests.factories import UserFactory, submit
 from tests.tickets.lifecycle import upload
@@ -21,35 +20,12 @@ from tests.tickets.lifecycle import upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Start every job at the same moment, each in its own thread and connection; return what
-    each returned or raised, in order."""
-    results: list[Any] = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def run(i: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = job()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_ten_handlers_claiming_at_once_exactly_one_wins(people: People) -> None:
     handlers = [UserFactory(username=f"handler{i}") for i in range(10)]
     people.ticket_type.handlers.add(*handlers)
     ticket = submit(people.ticket_type, people.requester)
 
-    results = _run_together(
+    results = run_together(
         [lambda u=u: services.ticket_claim(user=u, ticket_id=ticket.pk) for u in handlers]
     )
 
@@ -64,7 +40,7 @@ def test_ten_handlers_claiming_at_once_exactly_one_wins(people: People) -> None:
 
 
 def test_twenty_submissions_at_once_get_twenty_consecutive_numbers(people: People) -> None:
-    results = _run_together(
+    results = run_together(
         [lambda: submit(people.ticket_type, people.requester) for _ in range(20)]
     )
 
@@ -91,7 +67,7 @@ def test_twenty_writers_at_once_never_find_the_database_locked(people: People) -
             lambda: services.ticket_comment(user=alice, ticket_id=ticket_id, text=f"Hi {i}"),
         ][i % 5]
 
-    results = _run_together([writer(i) for i in range(20)])
+    results = run_together([writer(i) for i in range(20)])
 
     unexpected = [r for r in results if isinstance(r, Exception) and not _by_rule(r)]
     assert unexpected == []
@@ -106,7 +82,7 @@ def test_one_file_attached_from_two_tickets_at_once_goes_to_exactly_one(
     first, second = (submit(people.ticket_type, people.requester) for _ in range(2))
     shared = str(upload(people.requester).pk)
 
-    results = _run_together(
+    results = run_together(
         [
             lambda t=t: services.ticket_comment(
                 user=people.requester, ticket_id=t.pk, text="See file", attachments=[shared]
