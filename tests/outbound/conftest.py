@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import trustme
 from aiosmtpd.controller import Controller
+from django.db import transaction
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
@@ -25,6 +26,7 @@ from servicetickets.accounts.models import User
 from servicetickets.ops import worker
 from servicetickets.outbound import webhooks
 from servicetickets.outbound.models import Delivery
+from servicetickets.outbound.services import outward_schedule
 from servicetickets.tickets.models import Ticket
 from tests.conftest import People
 from tests.factories import submit
@@ -246,3 +248,9 @@ def ticket(people: People) -> Ticket:
 
 def usernames(users: list[User]) -> list[str]:
     return [u.username for u in users]
+
+
+def schedule(*, kind: str, ticket: Ticket, actor: User | None, to: list[User]) -> None:
+    """Queue one event's outward reminders to ``to`` (all wanting e-mail), as an action would."""
+    with transaction.atomic():
+        outward_schedule(kind=kind, ticket=ticket, actor=actor, recipients=to, email_to=to)

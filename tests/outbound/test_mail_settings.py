@@ -6,16 +6,14 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from django.db import transaction
 from django.utils.deprecation import RemovedInDjango2028Warning
 from pytest_django.fixtures import Settings
 
 from servicetickets.core.env import SMTP_BACKEND, env_mailers, mailer_from_url
 from servicetickets.notifications.models import Kind
-from servicetickets.outbound.services import outward_schedule
 from servicetickets.tickets.models import Ticket
 from tests.conftest import People
-from tests.outbound.conftest import SmtpServer, mail_to, run_worker
+from tests.outbound.conftest import SmtpServer, mail_to, run_worker, schedule
 
 _EMAIL_VARS = (
     "EMAIL_URL",
@@ -129,14 +127,7 @@ def test_sending_raises_no_deprecation_warning(
     mail_to(settings, smtp)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RemovedInDjango2028Warning)
-        with transaction.atomic():
-            outward_schedule(
-                kind=Kind.URGED,
-                ticket=ticket,
-                actor=people.requester,
-                recipients=[people.handler],
-                email_to=[people.handler],
-            )
+        schedule(kind=Kind.URGED, ticket=ticket, actor=people.requester, to=[people.handler])
         run_worker()
 
     assert len(smtp.to("hank@example.com")) == 1

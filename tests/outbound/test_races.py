@@ -18,7 +18,7 @@ from servicetickets.tickets.models import Ticket
 from tests.concurrency import run_together
 from tests.conftest import People
 from tests.factories import UserFactory
-from tests.outbound.conftest import SmtpServer, deliveries, mail_to
+from tests.outbound.conftest import SmtpServer, deliveries, mail_to, schedule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,14 +27,9 @@ def test_the_same_job_run_by_two_workers_at_once_sends_once(
     settings: Settings, smtp: SmtpServer, people: People, ticket: Ticket
 ) -> None:
     mail_to(settings, smtp)
-    with transaction.atomic():
-        outward_schedule(
-            kind=Kind.URGED,
-            ticket=ticket,
-            actor=people.requester,
-            recipients=[people.handler, people.handler2],
-            email_to=[people.handler, people.handler2],
-        )
+    schedule(
+        kind=Kind.URGED, ticket=ticket, actor=people.requester, to=[people.handler, people.handler2]
+    )
     ids = [d.pk for d in deliveries()]
 
     results = run_together([lambda: deliver.call(ids) for _ in range(4)])

@@ -25,7 +25,7 @@ from servicetickets.outbound.services import (
 )
 from servicetickets.tickets.models import Ticket
 from tests.conftest import People
-from tests.outbound.conftest import Clock, SmtpServer, deliveries, mail_to
+from tests.outbound.conftest import Clock, SmtpServer, deliveries, mail_to, schedule
 
 
 @pytest.mark.django_db
@@ -33,14 +33,7 @@ def test_worker_once_sends_queued_email(
     settings: Settings, smtp: SmtpServer, people: People, ticket: Ticket
 ) -> None:
     mail_to(settings, smtp)
-    with transaction.atomic():
-        outward_schedule(
-            kind=Kind.COMMENTED,
-            ticket=ticket,
-            actor=people.requester,
-            recipients=[people.handler],
-            email_to=[people.handler],
-        )
+    schedule(kind=Kind.COMMENTED, ticket=ticket, actor=people.requester, to=[people.handler])
 
     assert main(["worker", "--once"]) == 0
 
@@ -89,14 +82,7 @@ def test_a_send_interrupted_by_a_dead_worker_is_taken_up_again(
     settings: Settings, smtp: SmtpServer, people: People, ticket: Ticket, clock: Clock
 ) -> None:
     mail_to(settings, smtp)
-    with transaction.atomic():
-        outward_schedule(
-            kind=Kind.URGED,
-            ticket=ticket,
-            actor=people.requester,
-            recipients=[people.handler],
-            email_to=[people.handler],
-        )
+    schedule(kind=Kind.URGED, ticket=ticket, actor=people.requester, to=[people.handler])
     # A worker claimed the delivery and died before sending it.
     from servicetickets.outbound.sending import deliveries_claim
 
@@ -195,14 +181,7 @@ def test_a_send_interrupted_on_every_attempt_fails_instead_of_looping(
     settings: Settings, smtp: SmtpServer, people: People, ticket: Ticket, clock: Clock
 ) -> None:
     mail_to(settings, smtp)
-    with transaction.atomic():
-        outward_schedule(
-            kind=Kind.URGED,
-            ticket=ticket,
-            actor=people.requester,
-            recipients=[people.handler],
-            email_to=[people.handler],
-        )
+    schedule(kind=Kind.URGED, ticket=ticket, actor=people.requester, to=[people.handler])
     [delivery] = deliveries()
     Delivery.objects.filter(pk=delivery.pk).update(
         state=DeliveryState.SENDING, claimed_at=clock.now, attempts=MAX_ATTEMPTS, claim="x"
@@ -223,14 +202,7 @@ def test_tidy_forgets_old_finished_jobs_and_deliveries_only(
 ) -> None:
     mail_to(settings, smtp)
     for days_after in (25, 6):
-        with transaction.atomic():
-            outward_schedule(
-                kind=Kind.URGED,
-                ticket=ticket,
-                actor=people.requester,
-                recipients=[people.handler],
-                email_to=[people.handler],
-            )
+        schedule(kind=Kind.URGED, ticket=ticket, actor=people.requester, to=[people.handler])
         worker.run_tasks()
         clock.advance(days_after * 24 * 3600)
     # The first event is 31 days old, the second 6 days: only the first one's rows go.
