@@ -227,7 +227,12 @@ async def stream_app(scope: Scope, receive: Receive, send: Send) -> None:
 @require_GET
 def notification_stream(request: HttpRequest) -> HttpResponse:
     """Only reached when the site is not served by ``servicetickets.asgi`` (which hands GETs
-    to ``stream_app``): other methods get the API's 405, a GET is told what is needed."""
+    to ``stream_app``): other methods get the API's 405, a signed-in GET is told what is
+    needed, and anyone else gets the 401 every other path of the API gives them."""
+    header = request.headers.get("Authorization", "")
+    signed_in = (header and _authenticate_token(header)) or request.user.is_authenticated
+    if not signed_in:
+        return error_response(request, 401, _("Sign in or send a valid API token."))
     return error_response(
         request, 501, _("Live reminders need the ASGI server (servicetickets serve).")
     )
