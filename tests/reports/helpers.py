@@ -73,11 +73,18 @@ def times(
     submitted: datetime,
     accepted: timedelta | None = None,
     processed: timedelta | None = None,
+    response_due: timedelta | None = None,
+    processing_due: timedelta | None = None,
 ) -> None:
-    """Set the ticket's times exactly: ``accepted``/``processed`` after ``submitted``."""
+    """Set the ticket's times exactly: ``accepted``/``processed`` and the due times after
+    ``submitted`` (a due time not given is left as submission set it)."""
     values: dict[str, Any] = {"submitted_at": submitted}
-    if accepted is not None:
-        values["accepted_at"] = submitted + accepted
-    if processed is not None:
-        values["processed_at"] = submitted + processed
+    for column, after in (
+        ("accepted_at", accepted),
+        ("processed_at", processed),
+        ("response_due_at", response_due),
+        ("processing_due_at", processing_due),
+    ):
+        if after is not None:
+            values[column] = submitted + after
     Ticket.objects.filter(pk=ticket.pk).update(**values)

@@ -137,6 +137,13 @@ def test_averages_are_null_when_there_is_nothing_to_average(world: World) -> Non
         "avg_response_seconds": None,
         "processed": 0,
         "avg_processing_seconds": None,
+        "response_targeted": 0,
+        "response_within_target": 0,
+        "response_within_target_share": None,
+        "processing_targeted": 0,
+        "processing_within_target": 0,
+        "processing_within_target_share": None,
+        "overdue_open": 0,
     }
 
 

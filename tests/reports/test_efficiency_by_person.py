@@ -134,4 +134,11 @@ def test_rows_go_by_processed_then_received_then_name(world: World) -> None:
         "avg_response_seconds",
         "processed",
         "avg_processing_seconds",
+        "response_targeted",
+        "response_within_target",
+        "response_within_target_share",
+        "processing_targeted",
+        "processing_within_target",
+        "processing_within_target_share",
+        "overdue_open",
     }

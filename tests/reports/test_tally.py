@@ -4,7 +4,7 @@ whatever wrote the tickets and wherever a period starts and ends."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +15,13 @@ from django.utils import timezone
 from servicetickets.cli import main
 from servicetickets.reports import scan, selectors, tally
 from servicetickets.reports.scope import ReportScope
+from servicetickets.reports.tallies import Efficiency
 from servicetickets.tickets.models import Ticket
+from servicetickets.tickettypes.services import type_update
 from tests.factories import UserFactory
 from tests.reports.conftest import World
 from tests.reports.helpers import (
+    HOUR,
     base,
     cancel,
     claim,
@@ -32,12 +35,15 @@ from tests.reports.helpers import (
 )
 
 SECOND = timedelta(seconds=1)
+DAY = timedelta(days=1)
 
 
 def _random_history(world: World, rng: random.Random, count: int) -> None:
     """Tickets on both desks taken to random ends by the services, then moved to random
-    times over a fortnight (so the totals move between days, as demo data does)."""
+    times over a fortnight (so the totals move between days, as demo data does), with
+    random due times (none, met, missed, exactly met) for each SLA target."""
     p = world.people
+    type_update(kind=world.kind, targets={"response_target": HOUR, "processing_target": DAY})
     for _ in range(count):
         other = rng.random() < 0.3
         kind = world.other_type if other else world.kind
@@ -64,14 +70,30 @@ def _random_history(world: World, rng: random.Random, count: int) -> None:
                     confirm(ticket, p.requester)
         submitted = base() - timedelta(days=rng.uniform(0, 14))
         accepted = submitted + timedelta(hours=rng.uniform(0, 30))
+        processed = accepted + timedelta(hours=rng.uniform(0, 50))
         Ticket.objects.filter(pk=ticket.pk).update(submitted_at=submitted)
         Ticket.objects.filter(pk=ticket.pk, accepted_at__isnull=False).update(accepted_at=accepted)
         Ticket.objects.filter(pk=ticket.pk, processed_at__isnull=False).update(
-            processed_at=accepted + timedelta(hours=rng.uniform(0, 50))
+            processed_at=processed
+        )
+        Ticket.objects.filter(pk=ticket.pk).update(
+            response_due_at=_due(rng, submitted, accepted, hours=30),
+            processing_due_at=_due(rng, submitted, processed, hours=80),
         )
 
 
-def _by_scan(scope: ReportScope) -> dict[str, Any]:
+def _due(rng: random.Random, submitted: datetime, done: datetime, *, hours: float) -> Any:
+    """No due time, exactly ``done``, or a random one up to ``hours`` after submission (which
+    may have passed the test's "now" or not)."""
+    draw = rng.random()
+    if draw < 0.25:
+        return None
+    if draw < 0.35:
+        return done
+    return submitted + timedelta(hours=rng.uniform(0, hours))
+
+
+def _by_scan(scope: ReportScope, now: datetime) -> dict[str, Any]:
     tickets = Ticket.objects.filter(submitted_at__gte=scope.start)
     if scope.end is not None:
         tickets = tickets.filter(submitted_at__lte=scope.end)
@@ -81,25 +103,33 @@ def _by_scan(scope: ReportScope) -> dict[str, Any]:
         tickets = tickets.filter(ticket_type_id=scope.ticket_type_id)
     return {
         "status": scan.status_counts(tickets),
-        "efficiency": _rounded(scan.efficiency(tickets)),
+        "efficiency": _rounded(scan.efficiency(tickets, now=now)),
         "status_by_person": scan.status_by_person(tickets),
         "efficiency_by_person": {
-            pk: _rounded(e) for pk, e in scan.efficiency_by_person(tickets).items()
+            pk: _rounded(e) for pk, e in scan.efficiency_by_person(tickets, now=now).items()
         },
     }
 
 
-def _rounded(e: Any) -> tuple[Any, ...]:
+def _rounded(e: Efficiency) -> tuple[Any, ...]:
     def avg(t: Any) -> Any:
         return None if t.average is None else round(t.average, 1)
 
-    return (e.response.count, avg(e.response), e.processing.count, avg(e.processing))
+    return (
+        e.response.count,
+        avg(e.response),
+        e.processing.count,
+        avg(e.processing),
+        e.response_target,
+        e.processing_target,
+        e.overdue_open,
+    )
 
 
-def _by_tally(scope: ReportScope) -> dict[str, Any]:
+def _by_tally(scope: ReportScope, now: datetime) -> dict[str, Any]:
     return {
         "status": selectors.report_status(scope),
-        "efficiency": _rounded(selectors.report_efficiency(scope)),
+        "efficiency": _rounded(selectors.report_efficiency(scope, now=now)),
         "status_by_person": {
             person.id: status
             for person, status in selectors.report_status_by_person(scope)
@@ -107,15 +137,15 @@ def _by_tally(scope: ReportScope) -> dict[str, Any]:
         },
         "efficiency_by_person": {
             person.id: _rounded(e)
-            for person, e in selectors.report_efficiency_by_person(scope)
-            if e.response.count or e.processing.count
+            for person, e in selectors.report_efficiency_by_person(scope, now=now)
+            if e != Efficiency()
         },
     }
 
 
 def test_reports_agree_with_the_tickets_for_any_period_and_filter(world: World) -> None:
     rng = random.Random(20240527)
-    _random_history(world, rng, 40)
+    _random_history(world, rng, 60)
     low, high = base() - timedelta(days=15), base() + timedelta(days=1)
     span = (high - low).total_seconds()
     for _ in range(40):
@@ -127,8 +157,9 @@ def test_reports_agree_with_the_tickets_for_any_period_and_filter(world: World) 
         desks = rng.choice([None, (world.desk.pk,), (world.other_desk.pk,)])
         kind = rng.choice([None, world.kind.pk]) if desks != (world.other_desk.pk,) else None
         scope = ReportScope(desks, kind, start, end)
+        now = low + timedelta(seconds=rng.uniform(0, span))  # for the open tickets' lateness
 
-        assert _by_tally(scope) == _by_scan(scope), scope
+        assert _by_tally(scope, now) == _by_scan(scope, now), (scope, now)
 
 
 def _table() -> set[tuple[Any, ...]]:
@@ -196,4 +227,8 @@ def test_a_bulk_seeded_history_is_in_the_totals_and_the_reports(
     assert kept == _table()
     assert status["total"] == 400
     scope = ReportScope(None, None, start, None)
-    assert _by_tally(scope) == _by_scan(scope)
+    now = timezone.now()
+    assert _by_tally(scope, now) == _by_scan(scope, now)
+    # The seed gives some types targets, so the SLA columns are exercised.
+    efficiency = selectors.report_efficiency(scope, now=now)
+    assert efficiency.response_target.targeted and efficiency.processing_target.targeted

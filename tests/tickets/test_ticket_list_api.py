@@ -101,8 +101,38 @@ def test_unknown_choice_is_a_bad_request_naming_the_parameter(
             {"submitted_from": "2030-01-02T00:00Z", "submitted_to": "2030-01-01T00:00Z"},
             "submitted_from",
         ),
+        ({"submitted_to": "2030-02-30"}, "submitted_to"),
+        ({"desk": 999999}, "desk"),
+        ({"desk": "it"}, "desk"),
+        ({"type": 999999}, "type"),
+        ({"desk": 10**20}, "desk"),
+        ({"type": -(10**20)}, "type"),
+        ({"type": "1.5"}, "type"),
+        ({"overdue": "perhaps"}, "overdue"),
+        ({"page": "x"}, "page"),
+        ({"q": "a" * 201}, "q"),
+        ({"q": "line\nbreak"}, "q"),
     ],
-    ids=["page", "page-size-0", "page-size-big", "date", "requester", "processor", "period"],
+    ids=[
+        "page",
+        "page-size-0",
+        "page-size-big",
+        "date",
+        "requester",
+        "processor",
+        "period",
+        "no-such-day",
+        "no-such-desk",
+        "desk-not-a-number",
+        "no-such-type",
+        "desk-beyond-any-id",
+        "type-beyond-any-id",
+        "type-not-a-number",
+        "overdue",
+        "page-not-a-number",
+        "q-too-long",
+        "q-two-lines",
+    ],
 )
 def test_bad_parameters_are_named(
     people: People, api: Any, params: dict[str, Any], field: str
@@ -146,7 +176,19 @@ def test_filter_by_desk_and_type(cast: Cast, api: Any, spread: dict[str, Ticket]
     assert _numbers(api, root, desk=facilities.desk_id) == [facilities.number]
     assert _numbers(api, root, type=cast.other_type.pk) == [spread["network"].number]
     assert len(_numbers(api, root, desk=cast.people.desk.pk)) == 7
-    assert _numbers(api, root, desk=facilities.desk_id, type=cast.other_type.pk) == []
+    assert _numbers(api, root, desk=cast.people.desk.pk, type=cast.other_type.pk) == [
+        spread["network"].number
+    ]
+
+
+def test_a_type_of_another_desk_than_the_desk_filter_is_refused(
+    cast: Cast, api: Any, spread: dict[str, Ticket]
+) -> None:
+    r = api(cast["site_admin"]).get(
+        "/tickets", {"desk": spread["facilities"].desk_id, "type": cast.other_type.pk}
+    )
+
+    assert_error(r, 400, field="type", code="bad_request")
 
 
 def test_filter_by_requester(cast: Cast, api: Any, spread: dict[str, Ticket]) -> None:
@@ -253,3 +295,62 @@ def test_times_without_an_offset_are_read_in_the_installation_time_zone(
 
     assert _numbers(api, root, submitted_to="2020-01-01T12:30") == [old.number]
     assert _numbers(api, root, submitted_to="2020-01-01T11:30") == []
+
+
+def _set_targets(api: Any, people: People, **hours: float) -> None:
+    r = api(people.admin).patch(f"/types/{people.ticket_type.pk}", hours)
+    assert r.status_code == 200, r.content
+
+
+def _age(ticket: Ticket, hours: float) -> None:
+    """Make the ticket look submitted ``hours`` ago (its due times move with it)."""
+    ticket.refresh_from_db()
+    shift = timedelta(hours=hours)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        submitted_at=ticket.submitted_at - shift,
+        response_due_at=ticket.response_due_at - shift if ticket.response_due_at else None,
+        processing_due_at=ticket.processing_due_at - shift if ticket.processing_due_at else None,
+    )
+
+
+def test_overdue_filter_lists_open_tickets_past_a_target(cast: Cast, api: Any) -> None:
+    people = cast.people
+    _set_targets(api, people, response_hours=4, processing_hours=24)
+    late_pending = ticket_in(people, "pending")
+    late_processing = ticket_in(people, "processing")
+    late_but_done = ticket_in(people, "to_confirm")
+    fresh = ticket_in(people, "pending")
+    answered_in_time = ticket_in(people, "processing")
+    for ticket, hours in (
+        (late_pending, 5),
+        (late_processing, 25),
+        (late_but_done, 48),
+        (answered_in_time, 5),
+    ):
+        _age(ticket, hours)
+    root = cast["site_admin"]
+
+    overdue = _list(api, root, overdue="true")
+    on_time = _list(api, root, overdue="false")
+
+    assert {t["number"] for t in overdue["results"]} == {
+        late_pending.number,
+        late_processing.number,
+    }
+    assert all(t["overdue"] for t in overdue["results"])
+    assert overdue["count"] == 2
+    assert {t["number"] for t in on_time["results"]} == {
+        late_but_done.number,
+        fresh.number,
+        answered_in_time.number,
+    }
+    assert not any(t["overdue"] for t in on_time["results"])
+    assert on_time["count"] == 3
+    assert _numbers(api, root, overdue="true", state="processing") == [late_processing.number]
+    assert _numbers(api, people.outsider, overdue="true") == []
+
+
+def test_a_page_far_past_the_end_is_empty(cast: Cast, api: Any, spread: dict[str, Ticket]) -> None:
+    body = _list(api, cast["site_admin"], page=10**17, page_size=200)
+
+    assert (body["count"], body["results"]) == (8, [])

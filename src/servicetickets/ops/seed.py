@@ -49,6 +49,10 @@ TICKET_COLUMNS = (
     "closed_at",
     "return_count",
     "rating",
+    "response_due_at",
+    "processing_due_at",
+    "response_overdue_reminded_at",
+    "processing_overdue_reminded_at",
 )
 ENTRY_COLUMNS = (
     "ticket_id",
@@ -144,6 +148,16 @@ def _forced(rng: random.Random, times: list[float], *, now: float) -> dict[int, 
     return dict(zip(chosen, FORCEABLE, strict=False))
 
 
+def _state_at(steps: list[Step], states: list[tuple[str, str]], offset: float) -> str:
+    """The ticket's state ``offset`` seconds after submission."""
+    state: str = State.PENDING
+    for step, (_before, after) in zip(steps, states, strict=True):
+        if step.offset > offset:
+            break
+        state = after
+    return state
+
+
 def _pick[T](rng: random.Random, items: list[T], weights: list[float]) -> T:
     return rng.choices(items, weights=weights)[0]
 
@@ -199,6 +213,13 @@ class _Maker:
         def at(offset: float | None) -> Any:
             return None if offset is None else stamp(ts + offset)
 
+        def reminded(due: float | None, states: tuple[str, ...]) -> Any:
+            """The overdue reminder of a target, sent when it ran out (as the worker would
+            have) if the ticket was then still in one of ``states``."""
+            if due is None or due >= age:
+                return None
+            return at(due) if _state_at(steps, out.states, due) in states else None
+
         ticket = (
             "",  # number
             plan.desk.pk,
@@ -219,6 +240,10 @@ class _Maker:
             at(out.closed),
             out.return_count,
             out.rating,
+            at(kind.response_target),
+            at(kind.processing_target),
+            reminded(kind.response_target, (State.PENDING,)),
+            reminded(kind.processing_target, (State.PENDING, State.PROCESSING)),
         )
         no_files = self.no_files
         entries = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from servicetickets.desks.models import Desk
 from servicetickets.desks.services import MenuItem, desk_admin_add, desk_create, menu_set
 from servicetickets.forms.fields import fields_from_json, parse_fields
 from servicetickets.ops import seed_forms
-from servicetickets.ops.lifecycle import DAY
+from servicetickets.ops.lifecycle import DAY, HOUR
 from servicetickets.tickettypes.models import FormVersion, TicketType
 from servicetickets.tickettypes.services import type_create, type_delete, type_publish
 
@@ -55,6 +55,14 @@ LAST_NAMES = [
     "Larsen", "Meyer", "Vogel", "Keller", "Young", "Park", "Santos", "Lind", "Adams", "Bauer",
 ]
 # fmt: on
+#: SLA targets (response, processing; seconds, None: none) of a desk's types in turn, so some
+#: types have both, some one, some none.
+TARGETS: list[tuple[float | None, float | None]] = [
+    (4 * HOUR, 2 * DAY),
+    (HOUR, None),
+    (None, None),
+    (None, 5 * DAY),
+]
 
 
 @dataclass
@@ -74,6 +82,9 @@ class Kind:
     former: list[int] = field(default_factory=list)
     former_left_at: float = 0.0
     deleted_at: float | None = None
+    # SLA targets in seconds (None: none), fixed for the whole history.
+    response_target: float | None = None
+    processing_target: float | None = None
     # (first submission time, version number, [(title, data)]), oldest first
     versions: list[tuple[float, int, list[tuple[str, dict[str, Any]]]]] = field(
         default_factory=list
@@ -289,8 +300,15 @@ def _kind_create(
     name, description, fields = seed_forms.template_for(index) if index >= 0 else seed_forms.RETIRED
     chosen = rng.sample(staff, min(len(staff), rng.randint(2, 4)))
     handlers = list(User.objects.filter(pk__in=[p.id for p in chosen]))
+    response, processing = TARGETS[index % len(TARGETS)] if index >= 0 else (None, None)
     kind = type_create(
-        desk=desk, name=name, description=description, fields=fields, handlers=handlers
+        desk=desk,
+        name=name,
+        description=description,
+        fields=fields,
+        handlers=handlers,
+        response_target=None if response is None else timedelta(seconds=response),
+        processing_target=None if processing is None else timedelta(seconds=processing),
     )
     type_publish(kind=kind)
     defs = fields_from_json(FormVersion.objects.get(ticket_type=kind, version=1).fields)
@@ -299,7 +317,14 @@ def _kind_create(
     )
     if index < 0:
         type_delete(kind=kind)
-    return Kind(kind.pk, kind.name, [p.id for p in chosen], versions=[(0.0, 1, pool)])
+    return Kind(
+        kind.pk,
+        kind.name,
+        [p.id for p in chosen],
+        response_target=response,
+        processing_target=processing,
+        versions=[(0.0, 1, pool)],
+    )
 
 
 def _form_version_add(

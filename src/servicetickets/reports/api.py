@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -15,6 +17,7 @@ from servicetickets.reports.schemas import (
     StatusOut,
 )
 from servicetickets.reports.scope import ReportScope, report_scope
+from servicetickets.reports.tallies import Efficiency
 
 router = Router(tags=["reports"])
 
@@ -57,6 +60,29 @@ def status_by_person(request: HttpRequest, query: Query[ReportQuery]) -> list[Pe
     ]
 
 
+class _Sla(TypedDict):
+    response_targeted: int
+    response_within_target: int
+    response_within_target_share: float | None
+    processing_targeted: int
+    processing_within_target: int
+    processing_within_target_share: float | None
+    overdue_open: int
+
+
+def _sla(result: Efficiency) -> _Sla:
+    response, processing = result.response_target, result.processing_target
+    return {
+        "response_targeted": response.targeted,
+        "response_within_target": response.within,
+        "response_within_target_share": response.share,
+        "processing_targeted": processing.targeted,
+        "processing_within_target": processing.within,
+        "processing_within_target_share": processing.share,
+        "overdue_open": result.overdue_open,
+    }
+
+
 @router.get("/reports/efficiency", response=EfficiencyOut)
 def efficiency(request: HttpRequest, query: Query[ReportQuery]) -> EfficiencyOut:
     result = selectors.report_efficiency(_scope(request, query))
@@ -65,6 +91,7 @@ def efficiency(request: HttpRequest, query: Query[ReportQuery]) -> EfficiencyOut
         avg_response_seconds=result.response.average,
         processed=result.processing.count,
         avg_processing_seconds=result.processing.average,
+        **_sla(result),
     )
 
 
@@ -81,6 +108,7 @@ def efficiency_by_person(
             avg_response_seconds=result.response.average,
             processed=result.processing.count,
             avg_processing_seconds=result.processing.average,
+            **_sla(result),
         )
         for person, result in selectors.report_efficiency_by_person(_scope(request, query))
     ]

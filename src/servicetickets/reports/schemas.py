@@ -41,14 +41,44 @@ class PersonStatusOut(Schema):
     closed: int
 
 
-class EfficiencyOut(Schema):
+class SlaOut(Schema):
+    """The SLA columns of the efficiency reports (``reports.selectors`` states the rules)."""
+
+    response_targeted: int = Field(
+        description="Accepted tickets that had a response due time (their type's target)."
+    )
+    response_within_target: int = Field(
+        description="Of those, the tickets accepted at or before their response due time."
+    )
+    response_within_target_share: float | None = Field(
+        description="response_within_target / response_targeted (0 to 1); null when none."
+    )
+    processing_targeted: int = Field(
+        description="Processed tickets (to confirm, or closed resolved) that had a processing"
+        " due time."
+    )
+    processing_within_target: int = Field(
+        description="Of those, the tickets whose last completion was at or before their"
+        " processing due time."
+    )
+    processing_within_target_share: float | None = Field(
+        description="processing_within_target / processing_targeted (0 to 1); null when none."
+    )
+    overdue_open: int = Field(
+        description="Open tickets past a due time now (the list's overdue flag), not judged in"
+        " the shares yet. By person: tickets in processing past their processing due time"
+        " with the person as assignee."
+    )
+
+
+class EfficiencyOut(SlaOut):
     accepted: int
     avg_response_seconds: float | None
     processed: int
     avg_processing_seconds: float | None
 
 
-class PersonEfficiencyOut(Schema):
+class PersonEfficiencyOut(SlaOut):
     username: str
     name: str
     deleted: bool

@@ -13,6 +13,25 @@ themselves with the same expressions. The definitions, once:
   claimer, or the target of the transfer that took it out of pending);
 - processing time = ``processed_at - submitted_at`` (the last entry into ``to_confirm``),
   averaged over the tickets that are to confirm or closed resolved, credited to the processor.
+
+SLA targets (SPEC.md §7; a ticket's due times are fixed at its submission, none when its type
+had no target then). A share is judged only on tickets whose outcome is written, so it never
+changes by time passing alone:
+
+- response target: of the accepted tickets with a ``response_due_at`` ("targeted"), those with
+  ``accepted_at <= response_due_at`` ("within"), credited by person to the receiver. Whatever
+  became of the ticket after its acceptance (rejected, cancelled) does not matter;
+- processing target: of the tickets that count as processed (to confirm, or closed resolved,
+  as for the average) with a ``processing_due_at``, those with ``processed_at <=
+  processing_due_at`` (the last completion, so a return that is completed again late misses
+  it), credited to the processor. Rejected and cancelled tickets are not judged;
+- share = within / targeted, ``None`` when nothing is targeted;
+- ``overdue_open``, the tickets not judged yet that already missed a target: open tickets
+  past a due time at the moment of the request — pending past ``response_due_at``, or pending
+  or in processing past ``processing_due_at`` (the list's ``overdue`` flag, counted once per
+  ticket). By person: tickets in processing past ``processing_due_at`` with the person as
+  assignee (a pending ticket has nobody to credit). Read from the tickets on each request,
+  through the partial indexes on the due times of open tickets.
 """
 
 from __future__ import annotations
@@ -23,15 +42,24 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from servicetickets.accounts.models import User
 from servicetickets.desks.models import Desk
 from servicetickets.reports import tally
 from servicetickets.reports.scope import ReportScope
-from servicetickets.reports.tallies import Efficiency, PersonStatus, StatusCounts, Timing
+from servicetickets.reports.tallies import (
+    Efficiency,
+    PersonStatus,
+    StatusCounts,
+    Target,
+    Timing,
+)
 from servicetickets.tickettypes.models import TicketType
 
 _ONE_MICROSECOND = timedelta(microseconds=1)
+#: A report's sums by name: ``tally.COUNTERS`` and ``overdue_open``.
+type Sums = dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -87,9 +115,66 @@ def _scope_sql(scope: ReportScope) -> tuple[str, list[Any]]:
     return " AND ".join(conditions), values
 
 
-def totals_query(scope: ReportScope, *, people: bool) -> tuple[str, list[Any]]:
-    """The one query of a report: summed ``tally.COUNTERS`` per person id (0: the tickets'
-    own totals; ``people``: the persons' rows instead)."""
+def _period_sql(scope: ReportScope) -> tuple[str, list[Any]]:
+    if scope.end is None:
+        return "submitted_at >= %s", [scope.start]
+    return "submitted_at >= %s AND submitted_at <= %s", [scope.start, scope.end]
+
+
+#: The partial indexes of open tickets by (desk, due time), ``tickets.models.Ticket``.
+RESPONSE_DUE_INDEX = "tickets_response_due_open"
+PROCESSING_DUE_INDEX = "tickets_processing_due_open"
+
+
+def _live(person: str, conditions: str, *, index: str, group: bool) -> str:
+    """A SELECT counting tickets into ``overdue_open`` (the tally's counters 0) through
+    ``index``. SQLite is told so: without statistics it would rather scan a type's or a
+    desk's whole period by submission time, which a closed period's two bounds make look
+    cheaper (and it refuses the query if the index's condition ever stops matching)."""
+    zeros = ", ".join(f"0 AS {c}" for c in tally.COUNTERS)
+    source = tally.TICKETS
+    if connection.vendor == "sqlite":
+        source = f"{source} INDEXED BY {index}"
+    grouping = f" GROUP BY {person}" if group else ""
+    return (
+        f"SELECT {person} AS person_id, {zeros}, COUNT(*) AS overdue_open"
+        f" FROM {source} WHERE {conditions}{grouping}"
+    )
+
+
+def _overdue_sql(
+    scope: ReportScope, where: str, where_values: list[Any], *, people: bool, now: datetime
+) -> tuple[str, list[Any]]:
+    """SELECTs counting the open tickets of the scope (``where``: its desks and type) past a
+    due time at ``now``, from the partial indexes of open tickets by due time. SQLite uses a
+    partial index only when a term of the query implies its condition as written, hence the
+    state conditions' exact form."""
+    period, period_values = _period_sql(scope)
+    scoped = f"{where} AND {period}"
+    values = [*where_values, *period_values]
+    open_ = "(state = 'pending' OR state = 'processing')"
+    if people:
+        late = f"{scoped} AND state = 'processing' AND processing_due_at < %s"
+        sql = _live("assignee_id", late, index=PROCESSING_DUE_INDEX, group=True)
+        return sql, [*values, now]
+    # Two disjoint branches, so a ticket late for both targets counts once: pending past the
+    # response due time; open past the processing due time and not already in the first.
+    late_response = f"{scoped} AND state = 'pending' AND response_due_at < %s"
+    late_processing = (
+        f"{scoped} AND {open_} AND processing_due_at < %s"
+        " AND (state <> 'pending' OR response_due_at IS NULL OR response_due_at >= %s)"
+    )
+    first = _live("0", late_response, index=RESPONSE_DUE_INDEX, group=False)
+    second = _live("0", late_processing, index=PROCESSING_DUE_INDEX, group=False)
+    return f"{first} UNION ALL {second}", [*values, now, *values, now, now]
+
+
+def totals_query(
+    scope: ReportScope, *, people: bool, now: datetime | None = None
+) -> tuple[str, list[Any]]:
+    """The one query of a report: per person id (0: the tickets' own totals; ``people``: the
+    persons' rows instead) the summed ``tally.COUNTERS``, then ``overdue_open`` at ``now``
+    (always 0 without ``now``)."""
     vendor = connection.vendor
     parts = split(scope.start, scope.end)
     where, where_values = _scope_sql(scope)
@@ -119,36 +204,53 @@ def totals_query(scope: ReportScope, *, people: bool) -> tuple[str, list[Any]]:
         if parts.end_day is not None:
             values.append(parts.end_day)
         values += where_values
-    sums = ", ".join(f"SUM({c})" for c in tally.COUNTERS)
-    union = "\nUNION ALL\n".join(selects)
-    sql = f"WITH edge AS ({edge})\nSELECT person_id, {sums} FROM ({union}) AS c GROUP BY person_id"
+    kept = "\nUNION ALL\n".join(selects)
+    totals = f"SELECT person_id, {', '.join(tally.COUNTERS)}, 0 AS overdue_open FROM ({kept}) AS t"
+    if now is not None:
+        live, live_values = _overdue_sql(scope, where, where_values, people=people, now=now)
+        totals = f"{totals}\nUNION ALL\n{live}"
+        values += live_values
+    sums = ", ".join(f"SUM({c})" for c in (*tally.COUNTERS, "overdue_open"))
+    sql = f"WITH edge AS ({edge})\nSELECT person_id, {sums} FROM ({totals}) AS c GROUP BY person_id"
     return sql, tally.params(connection, values)
 
 
-def _totals(scope: ReportScope, *, people: bool) -> dict[int, tuple[int, ...]]:
-    sql, values = totals_query(scope, people=people)
+def _totals(scope: ReportScope, *, people: bool, now: datetime | None = None) -> dict[int, Sums]:
+    sql, values = totals_query(scope, people=people, now=now)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         rows = cursor.fetchall()
-    return {int(row[0]): tuple(int(v or 0) for v in row[1:]) for row in rows}
+    names = (*tally.COUNTERS, "overdue_open")
+    return {
+        int(row[0]): {name: int(v or 0) for name, v in zip(names, row[1:], strict=True)}
+        for row in rows
+    }
 
 
 def _timing(count: int, milliseconds: int) -> Timing:
     return Timing(count, milliseconds / 1000)
 
 
-def _efficiency(sums: tuple[int, ...]) -> Efficiency:
-    _p, _pr, _tc, _c, accepted, response_ms, processed, processing_ms = sums
-    return Efficiency(_timing(accepted, response_ms), _timing(processed, processing_ms))
+def _efficiency(sums: Sums) -> Efficiency:
+    return Efficiency(
+        response=_timing(sums["accepted"], sums["response_ms"]),
+        processing=_timing(sums["processed"], sums["processing_ms"]),
+        response_target=Target(sums["response_targeted"], sums["response_within"]),
+        processing_target=Target(sums["processing_targeted"], sums["processing_within"]),
+        overdue_open=sums["overdue_open"],
+    )
 
 
 def report_status(scope: ReportScope) -> StatusCounts:
     sums = _totals(scope, people=False).get(0)
-    return StatusCounts(*sums[:4]) if sums else StatusCounts()
+    if not sums:
+        return StatusCounts()
+    return StatusCounts(sums["pending"], sums["processing"], sums["to_confirm"], sums["closed"])
 
 
-def report_efficiency(scope: ReportScope) -> Efficiency:
-    sums = _totals(scope, people=False).get(0)
+def report_efficiency(scope: ReportScope, *, now: datetime | None = None) -> Efficiency:
+    """``now``: the moment ``overdue_open`` is counted at (the request's)."""
+    sums = _totals(scope, people=False, now=now or timezone.now()).get(0)
     return _efficiency(sums) if sums else Efficiency()
 
 
@@ -174,8 +276,8 @@ def _people(scope: ReportScope, credited: set[int]) -> list[Person]:
 def report_status_by_person(scope: ReportScope) -> list[tuple[Person, PersonStatus]]:
     """Ordered by ``processed`` (most first), then by name."""
     totals = {
-        pk: PersonStatus(processing, to_confirm, closed)
-        for pk, (_p, processing, to_confirm, closed, *_rest) in _totals(scope, people=True).items()
+        pk: PersonStatus(sums["processing"], sums["to_confirm"], sums["closed"])
+        for pk, sums in _totals(scope, people=True).items()
     }
     credited = {pk for pk, status in totals.items() if status.processed}
     rows = [(p, totals.get(p.id, PersonStatus())) for p in _people(scope, credited)]
@@ -183,10 +285,15 @@ def report_status_by_person(scope: ReportScope) -> list[tuple[Person, PersonStat
     return rows
 
 
-def report_efficiency_by_person(scope: ReportScope) -> list[tuple[Person, Efficiency]]:
+def report_efficiency_by_person(
+    scope: ReportScope, *, now: datetime | None = None
+) -> list[tuple[Person, Efficiency]]:
     """Ordered by tickets processed, then received (most first), then by name."""
-    totals = {pk: _efficiency(sums) for pk, sums in _totals(scope, people=True).items()}
-    credited = {pk for pk, e in totals.items() if e.response.count or e.processing.count}
+    sums = _totals(scope, people=True, now=now or timezone.now())
+    totals = {pk: _efficiency(person_sums) for pk, person_sums in sums.items()}
+    credited = {
+        pk for pk, e in totals.items() if e.response.count or e.processing.count or e.overdue_open
+    }
     rows = [(p, totals.get(p.id, Efficiency())) for p in _people(scope, credited)]
     rows.sort(key=lambda row: (-row[1].processing.count, -row[1].response.count, row[0].sort_name))
     return rows

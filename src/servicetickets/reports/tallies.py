@@ -60,15 +60,42 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class Target:
+    """Of the tickets an SLA target is judged on, how many met it."""
+
+    targeted: int = 0
+    within: int = 0
+
+    @property
+    def share(self) -> float | None:
+        """``within / targeted`` (0 to 1); ``None`` when no ticket is judged."""
+        return self.within / self.targeted if self.targeted else None
+
+    def __add__(self, other: Target) -> Target:
+        return Target(self.targeted + other.targeted, self.within + other.within)
+
+
+@dataclass(frozen=True)
 class Efficiency:
     """``response``: tickets with ``accepted_at``; ``processing``: tickets ``to_confirm`` or
-    closed ``resolved``."""
+    closed ``resolved``; ``response_target``/``processing_target``: those of them that had a
+    due time, and how many met it; ``overdue_open``: open tickets past a due time now (see
+    ``reports.selectors``)."""
 
     response: Timing = Timing()
     processing: Timing = Timing()
+    response_target: Target = Target()
+    processing_target: Target = Target()
+    overdue_open: int = 0
 
     def __add__(self, other: Efficiency) -> Efficiency:
-        return Efficiency(self.response + other.response, self.processing + other.processing)
+        return Efficiency(
+            self.response + other.response,
+            self.processing + other.processing,
+            self.response_target + other.response_target,
+            self.processing_target + other.processing_target,
+            self.overdue_open + other.overdue_open,
+        )
 
 
 def merged[T: (PersonStatus, Efficiency)](

@@ -3,7 +3,8 @@
 Adding up a million tickets on every report request takes 0.2 to 0.8 s on PostgreSQL (see
 ``bench/reports.py``), so the totals are kept per day of submission: ``reports_tally`` has one
 row per (UTC day, desk, type) with the tickets' own counts (``person_id`` 0) and one per person
-credited by those tickets (status, response and processing credit, SPEC.md §5).
+credited by those tickets (status, response and processing credit, SPEC.md §5, and the SLA
+targets met, SPEC.md §7).
 
 Triggers on ``tickets_ticket`` keep it exact whatever writes a ticket — the services, a bulk
 seed, a queryset ``update()`` back-dating demo data, a migration: each insert adds the rows'
@@ -13,8 +14,9 @@ SQLite). A report then reads the whole days of its period from the tally and the
 its ends from the tickets (``reports.selectors``).
 
 The table has no Django model (the reports app holds no state of its own); it is created and
-its triggers installed by the migration ``tickets.0004_report_tally``, and ``rebuild`` fills
-it from the tickets. Changing the SQL here needs a new migration that calls ``install`` again.
+its triggers installed by the migration ``tickets.0004_report_tally`` (again by
+``tickets.0005_sla_tally``, which added the SLA counters), and ``rebuild`` fills it from the
+tickets. Changing the SQL here needs a new migration that calls ``install`` again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ KEY = ("day", "desk_id", "ticket_type_id", "person_id")
 #: their response times, how many count as processed and their processing times. For a person:
 #: ``processing``/``to_confirm``/``closed`` as credited in "status by person", ``accepted`` and
 #: ``response_ms`` for the tickets they received, ``processed``/``processing_ms`` as processor.
+#: The SLA counters (``reports.selectors`` states the rules): ``response_targeted`` = accepted
+#: tickets that had a response due time, ``response_within`` = those accepted by it (credited
+#: to the receiver); ``processing_targeted`` = processed tickets that had a processing due
+#: time, ``processing_within`` = those processed by it (credited to the processor).
 COUNTERS = (
     "pending",
     "processing",
@@ -39,6 +45,10 @@ COUNTERS = (
     "response_ms",
     "processed",
     "processing_ms",
+    "response_targeted",
+    "response_within",
+    "processing_targeted",
+    "processing_within",
 )
 #: Columns of a ticket the tally depends on: an update touching none of them changes nothing.
 TICKET_COLUMNS = (
@@ -53,9 +63,18 @@ TICKET_COLUMNS = (
     "received_by_id",
     "accepted_at",
     "processed_at",
+    "response_due_at",
+    "processing_due_at",
 )
 
 _PROCESSED = "(r.state = 'to_confirm' OR (r.state = 'closed' AND r.resolution = 'resolved'))"
+_ACCEPTED = "r.accepted_at IS NOT NULL"
+# Due times compare as they are stored: timestamps on PostgreSQL, UTC text on SQLite (one
+# format for every writer, so the text order is the time order; Django compares them so too).
+_RESPONSE_TARGETED = f"({_ACCEPTED} AND r.response_due_at IS NOT NULL)"
+_RESPONSE_WITHIN = f"({_RESPONSE_TARGETED} AND r.accepted_at <= r.response_due_at)"
+_PROCESSING_TARGETED = f"({_PROCESSED} AND r.processing_due_at IS NOT NULL)"
+_PROCESSING_WITHIN = f"({_PROCESSING_TARGETED} AND r.processed_at <= r.processing_due_at)"
 _STATUS_PERSON = (
     "CASE WHEN r.state = 'processing' THEN r.assignee_id"
     " WHEN r.state = 'to_confirm' THEN r.processed_by_id"
@@ -91,46 +110,58 @@ def contributions(
     head = f"{day_sql(vendor, 'r.submitted_at')} AS day, r.desk_id, r.ticket_type_id"
     response = milliseconds_sql(vendor, "r.accepted_at", "r.submitted_at")
     processing = milliseconds_sql(vendor, "r.processed_at", "r.submitted_at")
-    accepted = "r.accepted_at IS NOT NULL"
-    s = f"{sign} * "
+    # Per counter, what one ticket adds (counters left out add 0).
+    response_values = {
+        "accepted": "1",
+        "response_ms": response,
+        "response_targeted": _flag(_RESPONSE_TARGETED),
+        "response_within": _flag(_RESPONSE_WITHIN),
+    }
+    processing_values = {
+        "processed": "1",
+        "processing_ms": processing,
+        "processing_targeted": _flag(_PROCESSING_TARGETED),
+        "processing_within": _flag(_PROCESSING_WITHIN),
+    }
+    status_values = {
+        "processing": _flag("r.state = 'processing'"),
+        "to_confirm": _flag("r.state = 'to_confirm'"),
+        "closed": _flag("r.state = 'closed'"),
+    }
+    ticket_values = {
+        "pending": _flag("r.state = 'pending'"),
+        **status_values,
+        **{c: f"(CASE WHEN {_ACCEPTED} THEN {v} ELSE 0 END)" for c, v in response_values.items()},
+        **{
+            c: f"(CASE WHEN {_PROCESSED} THEN {v} ELSE 0 END)" for c, v in processing_values.items()
+        },
+    }
+
+    def named(values: dict[str, str]) -> str:
+        return ", ".join(
+            f"{sign} * {values[c]} AS {c}" if c in values else f"0 AS {c}" for c in COUNTERS
+        )
+
     parts = []
     if tickets:
-        parts.append(
-            f"SELECT {head}, 0 AS person_id,"
-            f" {s}{_flag("r.state = 'pending'")} AS pending,"
-            f" {s}{_flag("r.state = 'processing'")} AS processing,"
-            f" {s}{_flag("r.state = 'to_confirm'")} AS to_confirm,"
-            f" {s}{_flag("r.state = 'closed'")} AS closed,"
-            f" {s}{_flag(accepted)} AS accepted,"
-            f" {s}(CASE WHEN {accepted} THEN {response} ELSE 0 END) AS response_ms,"
-            f" {s}{_flag(_PROCESSED)} AS processed,"
-            f" {s}(CASE WHEN {_PROCESSED} THEN {processing} ELSE 0 END) AS processing_ms"
-            f" FROM {source} r"
-        )
+        parts.append(f"SELECT {head}, 0 AS person_id, {named(ticket_values)} FROM {source} r")
     if people:
-        status = (
-            "0",
-            _flag("r.state = 'processing'"),
-            _flag("r.state = 'to_confirm'"),
-            _flag("r.state = 'closed'"),
-            "0",
-            "0",
-            "0",
-            "0",
-        )
-        received = ("0", "0", "0", "0", "1", response, "0", "0")
-        processed = ("0", "0", "0", "0", "0", "0", "1", processing)
         for person, values, condition in (
-            (_STATUS_PERSON, status, f"({_STATUS_PERSON}) IS NOT NULL"),
-            ("r.received_by_id", received, f"{accepted} AND r.received_by_id IS NOT NULL"),
-            ("r.processed_by_id", processed, f"{_PROCESSED} AND r.processed_by_id IS NOT NULL"),
+            (_STATUS_PERSON, status_values, f"({_STATUS_PERSON}) IS NOT NULL"),
+            (
+                "r.received_by_id",
+                response_values,
+                f"{_ACCEPTED} AND r.received_by_id IS NOT NULL",
+            ),
+            (
+                "r.processed_by_id",
+                processing_values,
+                f"{_PROCESSED} AND r.processed_by_id IS NOT NULL",
+            ),
         ):
-            named = ", ".join(
-                f"{s}{v} AS {c}" if v != "0" else f"0 AS {c}"
-                for v, c in zip(values, COUNTERS, strict=True)
-            )
             parts.append(
-                f"SELECT {head}, {person} AS person_id, {named} FROM {source} r WHERE {condition}"
+                f"SELECT {head}, {person} AS person_id, {named(values)}"
+                f" FROM {source} r WHERE {condition}"
             )
     return "\nUNION ALL\n".join(parts)
 

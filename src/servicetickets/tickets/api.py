@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from servicetickets.accounts.models import User
 from servicetickets.core.auth import caller
 from servicetickets.core.errors import BadRequest
 from servicetickets.core.text import check_text
+from servicetickets.desks.models import Desk
 from servicetickets.tickets import periods, services
 from servicetickets.tickets.models import Ticket, TimelineEntry
 from servicetickets.tickets.schemas import (
@@ -31,9 +31,10 @@ from servicetickets.tickets.selectors import (
     TicketFilter,
     roles_for,
     ticket_get_for,
-    ticket_list_for,
+    ticket_page_for,
 )
 from servicetickets.tickets.transitions import allowed_actions
+from servicetickets.tickettypes.models import TicketType
 
 router = Router(tags=["tickets"])
 
@@ -119,6 +120,8 @@ class ListQuery(Schema):
     submitted_from: str | None = Field(default=None, max_length=periods.MAX_LENGTH)
     submitted_to: str | None = Field(default=None, max_length=periods.MAX_LENGTH)
     q: str = Field(default="", max_length=200)
+    # Open past an SLA target (``Ticket.is_overdue``), or not.
+    overdue: bool | None = None
     ordering: Literal["submitted_at", "-submitted_at", "number", "-number", "state", "-state"] = (
         "-submitted_at"
     )
@@ -141,8 +144,23 @@ def _user_filter(username: str | None, field: str) -> User | None:
     return user
 
 
+def _desk_and_type(desk: int | None, kind: int | None) -> None:
+    """Refuse a desk or type that does not exist, or a type of another desk than ``desk`` (as
+    the reports do): such a filter would only ever list nothing."""
+    if desk is not None and not Desk.objects.filter(pk=desk).exists():
+        raise BadRequest(_("No desk with that id."), field="desk")
+    if kind is not None:
+        kind_desk = TicketType.objects.filter(pk=kind).values_list("desk_id", flat=True).first()
+        if kind_desk is None:
+            raise BadRequest(_("No ticket type with that id."), field="type")
+        if desk is not None and kind_desk != desk:
+            raise BadRequest(_("That ticket type belongs to another desk."), field="type")
+
+
 def list_filter(query: ListQuery) -> TicketFilter:
-    """The list's query parameters as a filter: shared by the list and its export."""
+    """The list's query parameters as a filter: shared by the list and its export. Refuses
+    (400, naming the parameter) any value that names nothing."""
+    _desk_and_type(query.desk, query.type)
     period = periods.parse_period(query.submitted_from, query.submitted_to)
     return TicketFilter(
         desk=query.desk,
@@ -154,23 +172,24 @@ def list_filter(query: ListQuery) -> TicketFilter:
         submitted_from=period.start,
         submitted_to=period.end,
         q=_plain(query.q.strip(), "q"),
+        overdue=query.overdue,
         ordering=query.ordering,
     )
 
 
 @router.get("/tickets", response=TicketPage)
 def list_tickets(request: HttpRequest, query: Query[ListQuery]) -> TicketPage:
-    user = caller(request)
-    filters = list_filter(query)
-    paginator = Paginator(ticket_list_for(user=user, filters=filters), query.page_size)
-    count = paginator.count
-    offset = (query.page - 1) * query.page_size
-    rows = list(paginator.object_list[offset : offset + query.page_size])
-    return TicketPage(
-        count=count,
+    page = ticket_page_for(
+        user=caller(request),
+        filters=list_filter(query),
         page=query.page,
         page_size=query.page_size,
-        results=[ticket_out(t) for t in rows],
+    )
+    return TicketPage(
+        count=page.count,
+        page=query.page,
+        page_size=query.page_size,
+        results=[ticket_out(t) for t in page.tickets],
     )
 
 

@@ -8,7 +8,8 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from servicetickets.reports.tally import ensure_installed
+        from servicetickets.tickets.triggers import reinstall_dropped
 
-        # A migration that rebuilds the tickets table on SQLite drops the reports' triggers.
-        post_migrate.connect(ensure_installed, sender=self, dispatch_uid="reports_tally")
+        # A migration that rebuilds a table on SQLite drops its triggers: every table kept by
+        # triggers (``tickets.triggers.KEPT``) checks and, if need be, reinstalls its own.
+        post_migrate.connect(reinstall_dropped, sender=self, dispatch_uid="kept_by_triggers")

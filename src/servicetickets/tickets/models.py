@@ -72,9 +72,28 @@ class Ticket(models.Model):
             models.Index(fields=["desk", "submitted_at"]),
             models.Index(fields=["ticket_type", "submitted_at"]),
             models.Index(fields=["requester", "submitted_at"]),
-            models.Index(fields=["assignee", "state"]),
-            models.Index(fields=["processed_by", "state"]),
+            models.Index(fields=["assignee", "state", "submitted_at"]),
+            models.Index(fields=["processed_by", "state", "submitted_at"]),
             models.Index(fields=["state", "processed_at"]),
+            # The ticket list (``tickets.listing``): each part of what a caller sees, read in
+            # submission order, with or without a state.
+            models.Index(fields=["submitted_at"]),
+            models.Index(fields=["state", "submitted_at"]),
+            models.Index(fields=["desk", "state", "submitted_at"]),
+            models.Index(fields=["ticket_type", "state", "submitted_at"]),
+            models.Index(fields=["requester", "state", "submitted_at"]),
+            # Open tickets by due time (small: only open ones) for the reports' live overdue
+            # counts; ``reports.selectors`` words its conditions so SQLite can use them.
+            models.Index(
+                fields=["desk", "response_due_at"],
+                condition=models.Q(state="pending"),
+                name="tickets_response_due_open",
+            ),
+            models.Index(
+                fields=["desk", "processing_due_at"],
+                condition=models.Q(state="pending") | models.Q(state="processing"),
+                name="tickets_processing_due_open",
+            ),
         ]
 
     def __str__(self) -> str:
