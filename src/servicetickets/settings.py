@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "servicetickets.tickets",
     "servicetickets.notifications",
     "servicetickets.outbound",
+    "servicetickets.exports",
     "servicetickets.web",
 ]
 
@@ -131,6 +132,7 @@ WHITENOISE_USE_FINDERS = True
 
 # --- Product settings -------------------------------------------------------------------
 UPLOAD_ROOT = DATA_DIR / "uploads"
+EXPORT_ROOT = DATA_DIR / "exports"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Requests larger than this are refused before their body is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -200,6 +200,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_routers() -> None:
     from servicetickets.accounts.api import router as accounts
     from servicetickets.desks.api import router as desks
+    from servicetickets.exports.api import router as exports
     from servicetickets.notifications.api import router as notifications
     from servicetickets.outbound.api import router as outbound
     from servicetickets.reports.api import router as reports
@@ -211,6 +212,8 @@ def _register_routers() -> None:
     api.add_router("", desks)
     api.add_router("", tickettypes)
     api.add_router("", uploads)
+    # Before tickets: ``/tickets/export`` would otherwise be read as ``/tickets/{ticket_id}``.
+    api.add_router("", exports)
     api.add_router("", tickets)
     api.add_router("", notifications)
     api.add_router("", outbound)

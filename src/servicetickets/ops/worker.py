@@ -29,6 +29,7 @@ from django_tasks_db.management.commands.db_worker import Worker as _DbWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import is_locked_database_exception
 
+from servicetickets.exports.services import exports_tidy
 from servicetickets.outbound.services import deliveries_recover, outbound_tidy
 from servicetickets.tickets.services import (
     tickets_auto_confirm,
@@ -79,6 +80,10 @@ def _outbound_tidy() -> int:
         return 0
     _tidied_at = time.monotonic()
     return outbound_tidy()
+
+
+def _exports_tidy() -> int:
+    return exports_tidy()
 
 
 JOBS: tuple[Job, ...] = (
@@ -135,6 +140,11 @@ JOBS: tuple[Job, ...] = (
             )
             % {"n": n}
         ),
+    ),
+    Job(
+        "exports_tidy",
+        _exports_tidy,
+        lambda n: ngettext("Removed %(n)d old export.", "Removed %(n)d old exports.", n) % {"n": n},
     ),
 )
 
