@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "servicetickets.core.middleware.ApiErrorBodyMiddleware",
+    "servicetickets.core.middleware.PageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "servicetickets.urls"
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "servicetickets.web.context.areas",
             ],
         },
     }

@@ -6,12 +6,7 @@ and a warning, never the action."""
 from __future__ import annotations
 
 import json
-import os
 import queue
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,85 +15,17 @@ from typing import Any
 
 import httpx
 import pytest
-from django.db import connection
 
 from servicetickets.accounts.services import token_create
 from tests.conftest import People
 from tests.notifications.test_broker import closed_port, redis_or_skip
+from tests.servers import Server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT = 20.0
 """Upper bound for an event to arrive. The servers' safety poll is far longer (60 s), so within
 it only the broker's wake-up (or, with Redis down, the fallback poll) can deliver."""
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(s['NAME']).resolve()}"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    where = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    return f"postgresql://{s['USER']}{password}@{where}/{s['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """``uvicorn servicetickets.asgi:application`` in its own process; its log goes to a file."""
-
-    def __init__(self, log: Path, redis_url: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "REDIS_URL": redis_url,
-            "STREAM_SAFETY_POLL_SECONDS": "60",
-            "DEBUG": "0",
-        }
-        with open(log, "wb") as out:
-            self.proc = subprocess.Popen(
-                [
-                    *(sys.executable, "-m", "uvicorn", "servicetickets.asgi:application"),
-                    *("--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "off"),
-                    # Open streams would otherwise hold the shutdown for uvicorn's grace period.
-                    *("--timeout-graceful-shutdown", "1"),
-                ],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise AssertionError(f"server did not start: {self.log.read_text()}")
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 class EventReader:
@@ -152,7 +79,11 @@ def servers(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[list[Ser
     started: list[Server] = []
     try:
         for name in ("a", "b"):
-            started.append(Server(tmp_path / f"{name}.log", redis_url))
+            started.append(
+                Server(
+                    tmp_path / f"{name}.log", REDIS_URL=redis_url, STREAM_SAFETY_POLL_SECONDS="60"
+                )
+            )
         for server in started:
             server.wait_ready()
         yield started

@@ -1,11 +1,15 @@
-"""Make every error under /api/ carry the API's error body, even those Django answers itself."""
+"""Errors in one shape per audience: the API's error body under /api/ (even for errors Django
+answers itself), and an error page for the web pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from servicetickets.core.errors import AppError
 
 _MESSAGES = {
     404: ("not_found", lambda: _("Not found.")),
@@ -33,3 +37,25 @@ class ApiErrorBodyMiddleware:
         if "Allow" in response:
             replacement["Allow"] = response["Allow"]
         return replacement
+
+
+class PageErrorMiddleware:
+    """A service's refusal raised by a page view becomes a page with the message and the
+    error's status (404 for what the person may not see, so a fragment URL opened by an
+    outsider reveals nothing). The API maps the same errors to its JSON body itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/") or not isinstance(exception, AppError):
+            return None
+        return render(
+            request,
+            "web/error.html",
+            {"message": exception.message, "status": exception.status},
+            status=exception.status,
+        )

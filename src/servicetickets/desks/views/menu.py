@@ -1,0 +1,7 @@
+"""Desk admins: the desk's custom menu editor."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,19 @@
+"""Site admins: desks and their admins."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+
+
+@login_required
+def desk_list(request: HttpRequest) -> HttpResponse:
+    # Placeholder until this area's pages land.
+    return render(request, "web/base.html")
+
+
+urlpatterns: list[URLPattern] = [
+    path("site/desks/", desk_list, name="site-desks"),
+]

@@ -1,0 +1,1 @@
+"""Ticket pages, one module per audience."""

@@ -1,0 +1,19 @@
+"""Desk admins' data page: the filtered ticket list and its export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+
+
+@login_required
+def data_list(request: HttpRequest) -> HttpResponse:
+    # Placeholder until this area's pages land.
+    return render(request, "web/base.html")
+
+
+urlpatterns: list[URLPattern] = [
+    path("data/", data_list, name="data"),
+]

@@ -1,0 +1,19 @@
+"""Employee pages: the requester's own tickets."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+
+
+@login_required
+def my_tickets(request: HttpRequest) -> HttpResponse:
+    # Placeholder until this area's pages land.
+    return render(request, "web/base.html")
+
+
+urlpatterns: list[URLPattern] = [
+    path("my/", my_tickets, name="my-tickets"),
+]
