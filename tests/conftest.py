@@ -18,6 +18,12 @@ from servicetickets.tickettypes.models import TicketType
 from tests.factories import DeskFactory, TicketTypeFactory, UserFactory
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop on the main thread for
+    the rest of the session, where tests that start their own loop could not run."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+
+
 @pytest.fixture(autouse=True)
 def _english(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Messages in English unless a test asks otherwise; uploads in a folder of this session."""

@@ -28,11 +28,13 @@ INSTALLED_APPS = [
     "servicetickets.accounts",
     "servicetickets.desks",
     "servicetickets.tickettypes",
+    "servicetickets.forms",
     "servicetickets.uploads",
     "servicetickets.tickets",
     "servicetickets.notifications",
     "servicetickets.outbound",
     "servicetickets.exports",
+    "servicetickets.reports",
     "servicetickets.web",
 ]
 
