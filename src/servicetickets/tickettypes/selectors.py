@@ -72,3 +72,59 @@ def form_version_get_for(*, user: User, type_id: int, version: int) -> FormVersi
     if row is None:
         raise NotFound(_("No form with that version."))
     return row
+
+
+def type_admin_list(*, user: User, desk_id: int) -> QuerySet[TicketType]:
+    """The desk's live types for its admin page, with their handler and ticket counts, counted
+    in subqueries (a join of handlers and tickets would multiply rows on a busy desk)."""
+    from typing import Any
+
+    from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from servicetickets.tickets.models import Ticket
+
+    through: Any = TicketType.handlers.through  # the stubs do not type the auto model
+    handlers = (
+        through.objects.filter(tickettype_id=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    tickets = (
+        Ticket.objects.filter(ticket_type_id=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return (
+        type_list_for(user=user, desk_id=desk_id)
+        .filter(deleted_at__isnull=True)
+        .annotate(
+            handler_count=Coalesce(Subquery(handlers, output_field=IntegerField()), 0),
+            ticket_count=Coalesce(Subquery(tickets, output_field=IntegerField()), 0),
+        )
+        .order_by("name")
+    )
+
+
+def type_get_for_submit(*, user: User, type_id: int) -> TicketType:
+    """A type the user may submit a ticket of now: published and not deleted. Every member may
+    submit any published type (as ``tickets.services.ticket_submit`` allows); a draft,
+    unpublished or deleted type does not exist for the submission page, even for its admins."""
+    kind = TicketType.objects.select_related("desk").filter(pk=type_id).first()
+    if kind is None or kind.deleted_at is not None or kind.state != TypeState.PUBLISHED:
+        raise NotFound(_("No ticket type with that id."))
+    return kind
+
+
+def published_names_by_desk(*, desk_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the published types of each desk, in type order: what a desk offers, in
+    one query for a page of desk cards."""
+    names: dict[int, list[str]] = {desk_id: [] for desk_id in desk_ids}
+    rows = TicketType.objects.filter(
+        desk_id__in=desk_ids, state=TypeState.PUBLISHED, deleted_at__isnull=True
+    ).values_list("desk_id", "name")
+    for desk_id, name in rows:
+        names[desk_id].append(name)
+    return names

@@ -50,3 +50,11 @@ def attachable_problem(*, user: User, upload_ids: list[str], images_only: bool) 
         if images_only and not upload.is_image:
             return _("Only pictures (PNG, JPEG, GIF, WebP) can be added here.")
     return None
+
+
+def upload_list_own(*, user: User, upload_ids: list[str]) -> list[Upload]:
+    """The user's own uploads among ``upload_ids``, in the order given (unknown, malformed or
+    others' ids are left out): what a form re-shown after an error lists as already uploaded."""
+    parsed = [p for p in (_parse_id(i) for i in upload_ids) if p is not None]
+    rows = {u.pk: u for u in Upload.objects.filter(pk__in=parsed, uploader_id=user.pk)}
+    return [rows[p] for p in dict.fromkeys(parsed) if p in rows]
