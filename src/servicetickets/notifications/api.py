@@ -3,19 +3,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from servicetickets.core.auth import caller
-from servicetickets.core.errors import Invalid, NotFound
+from servicetickets.core.errors import Invalid
 from servicetickets.notifications.models import Kind, Notification
 from servicetickets.notifications.selectors import (
     notification_count_for,
     notification_list_for,
     preferences_list,
 )
-from servicetickets.notifications.services import Choice, preferences_set
+from servicetickets.notifications.services import (
+    Choice,
+    notification_read,
+    notifications_read_all,
+    preferences_set,
+)
 from servicetickets.notifications.texts import reminder_text
 
 router = Router(tags=["notifications"])
@@ -63,18 +67,14 @@ def list_notifications(
 
 @router.post("/notifications/read-all", response={204: None})
 def read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(recipient=caller(request), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    notifications_read_all(user=caller(request))
     return HttpResponse(status=204)
 
 
 @router.post("/notifications/{notification_id}/read", response={204: None})
 def read_one(request: HttpRequest, notification_id: int) -> HttpResponse:
-    mine = notification_list_for(user=caller(request)).filter(pk=notification_id)
-    # Reading again keeps the first reading time.
-    if not mine.filter(read_at__isnull=True).update(read_at=timezone.now()) and not mine.exists():
-        raise NotFound(_("No notification with that id."))
+    # Reading again keeps the first reading time; 404 for a reminder not the caller's.
+    notification_read(user=caller(request), notification_id=notification_id)
     return HttpResponse(status=204)
 
 

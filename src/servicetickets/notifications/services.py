@@ -93,3 +93,26 @@ def preferences_set(*, user: User, choices: Iterable[Choice]) -> None:
             if choice.email is not None:
                 row.email = choice.email
             row.save(update_fields=["app", "email"])
+
+
+def notification_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's reminders read (reading again keeps the first time); 404 for a
+    reminder that is not theirs or is about a ticket they no longer see."""
+    from django.utils.translation import gettext as _
+
+    from servicetickets.core.errors import NotFound
+    from servicetickets.notifications.selectors import notification_list_for
+
+    mine = notification_list_for(user=user).filter(pk=notification_id)
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    row = mine.select_related("ticket").first()
+    if row is None:
+        raise NotFound(_("No notification with that id."))
+    return row
+
+
+def notifications_read_all(*, user: User) -> int:
+    """Mark every unread reminder of the user read; returns how many."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
