@@ -186,3 +186,23 @@ def _menu_drop(kind: TicketType) -> None:
     )
     MenuEntry.objects.filter(ticket_type=kind).delete()
     MenuEntry.objects.filter(pk__in=parents, children__isnull=True).delete()
+
+
+def type_details_problems(
+    *, desk: Desk, name: str, description: str, exclude_id: int | None = None
+) -> list[Invalid | Conflict]:
+    """What ``type_create``/``type_update`` would refuse in a name and description, without
+    saving: the admin pages call it as the person types, so the same messages show before the
+    form is sent. One error at most per field."""
+    errors: list[Invalid | Conflict] = []
+    try:
+        cleaned = _clean_name(name)
+        if _name_taken(desk=desk, name=cleaned, exclude_id=exclude_id):
+            errors.append(_duplicate_name())
+    except Invalid as exc:
+        errors.append(exc)
+    try:
+        _clean_description(description)
+    except Invalid as exc:
+        errors.append(exc)
+    return errors
