@@ -85,3 +85,59 @@ def test_settings_forms_need_the_csrf_token(people: People) -> None:
 
     assert client.post("/settings/").status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_settings_page_shows_the_profile_and_the_language_choice(
+    people: People, client: Client
+) -> None:
+    client.force_login(people.requester)
+
+    page = client.get("/settings/").content.decode()
+
+    assert "<dd>Alice</dd>" in page
+    assert "<dd>alice</dd>" in page
+    assert "<dd>alice@example.com</dd>" in page
+    assert 'action="/i18n/setlang/"' in page
+    assert 'name="next" value="/settings/"' in page
+
+
+def test_settings_page_links_to_the_api_documentation(people: People, client: Client) -> None:
+    client.force_login(people.requester)
+
+    page = client.get("/settings/").content.decode()
+
+    assert 'href="/api/v1/docs"' in page
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_new_token_comes_with_a_copy_button(people: People, client: Client) -> None:
+    client.force_login(people.requester)
+
+    page = client.post("/settings/").content.decode()
+
+    assert 'data-copy="#new-token"' in page
+    assert "/static/web/settings.js" in page
+
+
+def test_revoking_asks_for_confirmation(people: People, client: Client) -> None:
+    client.force_login(people.requester)
+    _new_token(client)
+
+    page = client.get("/settings/").content.decode()
+
+    assert 'action="/settings/tokens/revoke"' in page
+    assert "data-confirm=" in page
+    assert '<dialog id="confirm-dialog"' in page
+
+
+def test_settings_page_lists_only_the_users_own_tokens(people: People, client: Client) -> None:
+    other = Client()
+    other.force_login(people.outsider)
+    _new_token(other)
+    prefix = ApiToken.objects.get(user=people.outsider).prefix
+    client.force_login(people.requester)
+
+    page = client.get("/settings/").content.decode()
+
+    assert prefix not in page
+    assert "No tokens yet." in page

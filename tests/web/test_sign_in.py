@@ -109,3 +109,44 @@ def test_sign_out_ends_the_session(people: People, client: Client) -> None:
 
     assert r.status_code == 302
     assert client.get("/").status_code == 302
+
+
+def _without_csrf(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(people: People) -> None:
+    def attempt(username: str) -> str:
+        client = Client()
+        r = client.post("/accounts/login/", {"username": username, "password": "wrong-password"})
+        assert r.status_code == 200
+        return _without_csrf(r.content.decode()).replace(username, "NAME")
+
+    assert attempt("alice") == attempt("nobody")
+
+
+def test_sign_in_page_labels_its_fields_and_keeps_the_username(people: People) -> None:
+    r = Client().post("/accounts/login/", {"username": "alice", "password": "wrong-password"})
+
+    page = r.content.decode()
+    assert '<label for="id_username">Username</label>' in page
+    assert '<label for="id_password">Password</label>' in page
+    assert 'value="alice"' in page
+    assert "wrong-password" not in page
+
+
+def test_sign_in_page_offers_both_languages(db: None, client: Client) -> None:
+    page = client.get("/accounts/login/?next=/settings/").content.decode()
+
+    assert 'action="/i18n/setlang/"' in page
+    assert 'name="next" value="/accounts/login/?next=/settings/"' in page
+    assert 'value="en"' in page and ">English</button>" in page
+    assert 'value="zh-hans"' in page and ">简体中文</button>" in page
+
+
+def test_choosing_chinese_on_the_sign_in_page_switches_the_page(db: None, client: Client) -> None:
+    r = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/accounts/login/"})
+
+    assert r["Location"] == "/accounts/login/"
+    assert '<html lang="zh-hans">' in client.get("/accounts/login/").content.decode()

@@ -54,3 +54,15 @@ def require_site_admin(user: User) -> None:
 def token_list(*, user: User) -> QuerySet[ApiToken]:
     """The user's API tokens, newest first (only their prefixes can be shown)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def user_search(*, q: str = "", include_inactive: bool = True) -> QuerySet[User]:
+    """Users matching ``q`` in username, name or e-mail, by username, unsliced so a page can
+    paginate it (``user_list`` is the capped variant for pickers)."""
+    qs = User.objects.all().order_by("username")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(name__icontains=q) | Q(email__icontains=q))
+    return qs

@@ -104,3 +104,32 @@ def menu_set(*, desk: Desk, entries: list[MenuItem]) -> None:
                 ticket_type_id=child.type_id,
                 position=j,
             )
+
+
+@transaction.atomic
+def desk_admin_remove(*, desk: Desk, user: User) -> None:
+    """Take ``user`` off the desk's admins; harmless when they are not one. What they
+    configured stays: only the right to change it more goes. Site admins administer every
+    desk anyway, so a desk is never left without someone able to run it."""
+    desk.admins.remove(user)
+
+
+CONFIRM_TIMEOUT_DAYS_MAX = 365
+
+
+@transaction.atomic
+def desk_update(*, desk: Desk, name: str, confirm_timeout_days: int) -> Desk:
+    """Rename the desk and set how many days a completed ticket waits for its requester
+    before it is confirmed automatically. The code stays: ticket numbers carry it."""
+    name = name.strip()
+    if not 1 <= len(name) <= 60:
+        raise Invalid(_("Name must be 1 to 60 characters."), field="name")
+    if not 1 <= confirm_timeout_days <= CONFIRM_TIMEOUT_DAYS_MAX:
+        raise Invalid(
+            _("The confirm timeout must be 1 to %(n)d days.") % {"n": CONFIRM_TIMEOUT_DAYS_MAX},
+            field="confirm_timeout_days",
+        )
+    desk.name = name
+    desk.confirm_timeout_days = confirm_timeout_days
+    desk.save(update_fields=["name", "confirm_timeout_days"])
+    return desk
