@@ -297,3 +297,135 @@ def report_efficiency_by_person(
     rows = [(p, totals.get(p.id, Efficiency())) for p in _people(scope, credited)]
     rows.sort(key=lambda row: (-row[1].processing.count, -row[1].response.count, row[0].sort_name))
     return rows
+
+
+# --- Per-period series (the efficiency report's trend chart) -----------------------------
+
+#: The buckets a trend is cut into: calendar weeks (starting Monday) or calendar months, of
+#: UTC days (the tally's days).
+TREND_BUCKETS = ("week", "month")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One bucket of a trend: tickets submitted in it, and their response and processing
+    times (as ``report_efficiency`` counts them, for the tickets submitted in the bucket)."""
+
+    start: date
+    submitted: int
+    response: Timing
+    processing: Timing
+
+
+def _bucket_sql(vendor: str, column: str, bucket: str) -> str:
+    """The first day of the bucket holding the day ``column`` (a date, or SQLite's text)."""
+    if vendor == "postgresql":
+        return f"CAST(date_trunc('{bucket}', CAST({column} AS timestamp)) AS date)"
+    if bucket == "month":
+        return f"strftime('%%Y-%%m-01', {column})"
+    # Monday of the week: strftime('%w') is 0 for Sunday.
+    return (
+        f"date({column}, '-' || ((CAST(strftime('%%w', {column}) AS INTEGER) + 6) %% 7) || ' days')"
+    )
+
+
+def trend_query(scope: ReportScope, *, bucket: str) -> tuple[str, list[Any]]:
+    """The one query of a trend: per bucket the tickets' own sums (``person_id`` 0) read as
+    ``totals_query`` reads them (whole days from the tally, the part-days at the ends from the
+    tickets), grouped by the truncated day in SQL."""
+    if bucket not in TREND_BUCKETS:
+        raise ValueError(bucket)
+    vendor = connection.vendor
+    parts = split(scope.start, scope.end)
+    where, where_values = _scope_sql(scope)
+    counters = ("pending", "processing", "to_confirm", "closed", *tally.COUNTERS[4:8])
+    columns = ", ".join(tally.TICKET_COLUMNS)
+    values: list[Any] = []
+    ranges = []
+    for low, high in parts.edges:
+        bounds = (
+            "submitted_at >= %s" if high is None else "submitted_at >= %s AND submitted_at < %s"
+        )
+        ranges.append(f"SELECT {columns} FROM {tally.TICKETS} WHERE {where} AND {bounds}")
+        values += [*where_values, low] if high is None else [*where_values, low, high]
+    edge = " UNION ALL ".join(ranges)
+    kept = ", ".join(counters)
+    selects = [
+        f"SELECT day, {kept} FROM ("
+        f"{tally.contributions(vendor, 'edge', tickets=True, people=False)}) AS e"
+    ]
+    if parts.first_day is not None:
+        days = "day >= %s" if parts.end_day is None else "day >= %s AND day < %s"
+        selects.append(
+            f"SELECT day, {kept} FROM {tally.TABLE} WHERE {days} AND {where} AND person_id = 0"
+        )
+        values.append(parts.first_day)
+        if parts.end_day is not None:
+            values.append(parts.end_day)
+        values += where_values
+    rows = "\nUNION ALL\n".join(selects)
+    sums = ", ".join(f"SUM({c})" for c in counters)
+    start = _bucket_sql(vendor, "day", bucket)
+    sql = (
+        f"WITH edge AS ({edge})\nSELECT {start} AS bucket, {sums} FROM ({rows}) AS t"
+        f" GROUP BY {start} ORDER BY bucket"
+    )
+    return sql, tally.params(connection, values)
+
+
+def _bucket_start(day: date, bucket: str) -> date:
+    return day.replace(day=1) if bucket == "month" else day - timedelta(days=day.weekday())
+
+
+def _next_bucket(day: date, bucket: str) -> date:
+    if bucket == "week":
+        return day + timedelta(days=7)
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def trend_bucket(scope: ReportScope, *, now: datetime | None = None) -> str:
+    """Weeks for a period of up to about three months, months beyond."""
+    end = scope.end or now or timezone.now()
+    return "week" if end - scope.start <= timedelta(days=92) else "month"
+
+
+def report_trend(
+    scope: ReportScope, *, bucket: str | None = None, now: datetime | None = None
+) -> list[TrendPoint]:
+    """Every bucket of the period in order (empty ones too, so a chart's axis is even): the
+    tickets submitted in it and their average times. One grouped SQL query; the gaps are
+    filled from the few bucket dates, never from the tickets."""
+    bucket = bucket or trend_bucket(scope, now=now)
+    sql, values = trend_query(scope, bucket=bucket)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        found = cursor.fetchall()
+    by_start: dict[date, TrendPoint] = {}
+    for row in found:
+        start = row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
+        pending, processing, to_confirm, closed, accepted, response_ms, done, done_ms = (
+            int(v or 0) for v in row[1:]
+        )
+        by_start[start] = TrendPoint(
+            start=start,
+            submitted=pending + processing + to_confirm + closed,
+            response=_timing(accepted, response_ms),
+            processing=_timing(done, done_ms),
+        )
+    first = _bucket_start(scope.start.astimezone(UTC).date(), bucket)
+    last = (scope.end or now or timezone.now()).astimezone(UTC).date()
+    out: list[TrendPoint] = []
+    day = first
+    while day <= last:
+        out.append(by_start.get(day, TrendPoint(day, 0, Timing(), Timing())))
+        day = _next_bucket(day, bucket)
+    return out
+
+
+def report_type_choices(desk_ids: tuple[int, ...] | None) -> list[TicketType]:
+    """The ticket types a reports or data filter offers for these desks (``None``: every
+    desk): deleted ones too (their tickets stay), by desk then name."""
+    kinds = TicketType.objects.select_related("desk")
+    if desk_ids is not None:
+        kinds = kinds.filter(desk_id__in=desk_ids)
+    return list(kinds.order_by("desk__name", "deleted_at", "name", "pk"))
