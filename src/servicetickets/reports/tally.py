@@ -16,7 +16,9 @@ its ends from the tickets (``reports.selectors``).
 The table has no Django model (the reports app holds no state of its own); it is created and
 its triggers installed by the migration ``tickets.0004_report_tally`` (again by
 ``tickets.0005_sla_tally``, which added the SLA counters), and ``rebuild`` fills it from the
-tickets. Changing the SQL here needs a new migration that calls ``install`` again.
+tickets. Changing the SQL here needs a new migration that calls ``install`` again. Installing,
+dropping and noticing lost triggers are shared with the tickets' kept tables
+(``tickets.triggers.Kept``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from servicetickets.tickets.triggers import Kept, statement_triggers
 
 TABLE = "reports_tally"
 TICKETS = "tickets_ticket"
@@ -222,27 +226,7 @@ def _triggers(vendor: str) -> list[str]:
             ),
             "delete": (_upsert(old), "REFERENCING OLD TABLE AS old_rows"),
         }
-        out = []
-        for event, (body, referencing) in bodies.items():
-            name = f"{TABLE}_{event}"
-            out.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                f" BEGIN {body}; RETURN NULL; END $$"
-            )
-            out.append(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {TICKETS} {referencing}"
-                f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
-        # Django's test flush empties tables with TRUNCATE, which fires no row or DELETE trigger.
-        out.append(
-            f"CREATE FUNCTION {TABLE}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$"
-        )
-        out.append(
-            f"CREATE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON {TICKETS}"
-            f" FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_truncate()"
-        )
-        return out
+        return statement_triggers(TABLE, TICKETS, bodies)
     new = contributions(vendor, _row_of("NEW"))
     old = contributions(vendor, _row_of("OLD"), sign=-1)
     watched = ", ".join(TICKET_COLUMNS)
@@ -254,16 +238,6 @@ def _triggers(vendor: str) -> list[str]:
     ]
 
 
-def _drop(vendor: str) -> list[str]:
-    events = ("insert", "update", "delete", "truncate")
-    if vendor == "postgresql":
-        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e} ON {TICKETS}" for e in events]
-        out += [f"DROP FUNCTION IF EXISTS {TABLE}_{e}()" for e in events]
-    else:
-        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e}" for e in events]
-    return [*out, f"DROP TABLE IF EXISTS {TABLE}"]
-
-
 def rebuild_sql(vendor: str) -> list[str]:
     columns = ", ".join((*KEY, *COUNTERS))
     return [
@@ -272,26 +246,27 @@ def rebuild_sql(vendor: str) -> list[str]:
     ]
 
 
-def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+KEPT = Kept(
+    table=TABLE,
+    create=_create_table,
+    triggers=_triggers,
+    fill=rebuild_sql,
+    source=TICKETS,
+)
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
     """(Re)create the table and its triggers, and fill it from the tickets."""
-    vendor = connection.vendor
-    _run(connection, [*_drop(vendor), *_create_table(vendor), *_triggers(vendor)])
-    rebuild(connection)
+    KEPT.install(connection)
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
-    _run(connection, _drop(connection.vendor))
+    KEPT.uninstall(connection)
 
 
 def rebuild(connection: BaseDatabaseWrapper) -> None:
     """Recompute every total from the tickets (the triggers keep them; this repairs)."""
-    _run(connection, rebuild_sql(connection.vendor))
+    KEPT.rebuild(connection)
 
 
 def params(connection: BaseDatabaseWrapper, values: list[Any]) -> list[Any]:
@@ -310,35 +285,8 @@ def params(connection: BaseDatabaseWrapper, values: list[Any]) -> list[Any]:
     return out
 
 
-def _triggers_present(connection: BaseDatabaseWrapper) -> tuple[bool, int]:
-    """Whether the table exists, and how many of its triggers."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE])
-            table = bool(cursor.fetchone()[0])
-            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s", [f"{TABLE}_%"])
-        else:
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE]
-            )
-            table = bool(cursor.fetchone()[0])
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                [f"{TABLE}_%"],
-            )
-        return table, int(cursor.fetchone()[0])
-
-
-def ensure_installed(*, using: str = "default", **_kwargs: Any) -> bool:
+def ensure_installed(*, using: str = "default", **kwargs: Any) -> bool:
     """After migrations: put the triggers back if something dropped them (SQLite rebuilds a
     table to alter it, and its triggers go with the old table), refilling the totals. Returns
     whether it had to."""
-    from django.db import connections
-
-    connection = connections[using]
-    table, triggers = _triggers_present(connection)
-    expected = 4 if connection.vendor == "postgresql" else 3
-    if not table or triggers == expected:
-        return False
-    install(connection)
-    return True
+    return KEPT.ensure_installed(using=using, **kwargs)

@@ -14,12 +14,11 @@ a row behind, which costs a check that finds nothing but never hides a ticket.
 
 from __future__ import annotations
 
-from servicetickets.tickets.triggers import Kept
+from servicetickets.tickets.triggers import Kept, statement_triggers
 
 TABLE = "tickets_actedtype"
 TIMELINE = "tickets_timelineentry"
 TICKETS = "tickets_ticket"
-_EVENTS = ("insert", "truncate")
 
 
 def _pairs(source: str) -> str:
@@ -55,38 +54,14 @@ def _create(vendor: str) -> list[str]:
 
 def _triggers(vendor: str) -> list[str]:
     if vendor == "postgresql":
-        return [
-            f"CREATE FUNCTION {TABLE}_insert() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {_insert('new_rows')}; RETURN NULL; END $$",
-            f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON {TIMELINE}"
-            f" REFERENCING NEW TABLE AS new_rows"
-            f" FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_insert()",
-            f"CREATE FUNCTION {TABLE}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$",
-            f"CREATE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON {TIMELINE}"
-            f" FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_truncate()",
-        ]
+        bodies = {"insert": (_insert("new_rows"), "REFERENCING NEW TABLE AS new_rows")}
+        return statement_triggers(TABLE, TIMELINE, bodies)
     row = (
         "(SELECT NEW.ticket_id AS ticket_id, NEW.actor_id AS actor_id, NEW.target_id AS target_id)"
     )
     return [
         f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON {TIMELINE} BEGIN {_insert(row)}; END",
     ]
-
-
-def _trigger_names(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [f"{TIMELINE}:{TABLE}_{e}" for e in _EVENTS]
-    return [f"{TABLE}_insert"]
-
-
-def _drop(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e} ON {TIMELINE}" for e in _EVENTS]
-        out += [f"DROP FUNCTION IF EXISTS {TABLE}_{e}()" for e in _EVENTS]
-    else:
-        out = [f"DROP TRIGGER IF EXISTS {TABLE}_insert"]
-    return [*out, f"DROP TABLE IF EXISTS {TABLE}"]
 
 
 def _fill(vendor: str) -> list[str]:
@@ -101,8 +76,9 @@ KEPT = Kept(
     table=TABLE,
     create=_create,
     triggers=_triggers,
-    trigger_names=_trigger_names,
-    drop=_drop,
     fill=_fill,
+    source=TIMELINE,
+    # The timeline is append-only: only inserts (and the test flush's TRUNCATE) add or take.
+    events={"sqlite": ("insert",), "postgresql": ("insert", "truncate")},
 )
 ensure_installed = KEPT.ensure_installed

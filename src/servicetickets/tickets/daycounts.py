@@ -18,7 +18,7 @@ upsert; row-level on SQLite). Rows that fall to zero stay.
 
 from __future__ import annotations
 
-from servicetickets.tickets.triggers import Kept
+from servicetickets.tickets.triggers import Kept, statement_triggers
 
 TABLE = "tickets_daycount"
 TICKETS = "tickets_ticket"
@@ -28,7 +28,6 @@ KEY_COLUMNS = ("desk_id", "ticket_type_id", "state", "resolution")
 KEY = ("kind", "person_id", "day", *KEY_COLUMNS)
 #: Every column the rows of a ticket depend on: an update of none of them changes nothing.
 WATCHED = ("submitted_at", *KEY_COLUMNS, "requester_id", "assignee_id", "processed_by_id")
-_EVENTS = ("insert", "update", "delete", "truncate")
 #: (kind, person, condition) of the rows a ticket ``r`` is counted in.
 _PEOPLE = (
     (EVERY, "0", "true"),
@@ -99,21 +98,8 @@ def _triggers(vendor: str) -> list[str]:
                 "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
             ),
             "delete": (_upsert(old), "REFERENCING OLD TABLE AS old_rows"),
-            # Django's test flush empties tables with TRUNCATE, which fires no DELETE trigger.
-            "truncate": (f"DELETE FROM {TABLE}", ""),
         }
-        out = []
-        for event, (body, referencing) in bodies.items():
-            name = f"{TABLE}_{event}"
-            out.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                f" BEGIN {body}; RETURN NULL; END $$"
-            )
-            out.append(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {TICKETS} {referencing}"
-                f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
-        return out
+        return statement_triggers(TABLE, TICKETS, bodies)
     new = _counted(vendor, _row_of("NEW"), 1)
     old = _counted(vendor, _row_of("OLD"), -1)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
@@ -125,21 +111,6 @@ def _triggers(vendor: str) -> list[str]:
     ]
 
 
-def _trigger_names(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [f"{TICKETS}:{TABLE}_{e}" for e in _EVENTS]
-    return [f"{TABLE}_{e}" for e in _EVENTS[:3]]
-
-
-def _drop(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e} ON {TICKETS}" for e in _EVENTS]
-        out += [f"DROP FUNCTION IF EXISTS {TABLE}_{e}()" for e in _EVENTS]
-    else:
-        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e}" for e in _EVENTS[:3]]
-    return [*out, f"DROP TABLE IF EXISTS {TABLE}"]
-
-
 def _fill(vendor: str) -> list[str]:
     return [f"DELETE FROM {TABLE}", _upsert(_counted(vendor, TICKETS, 1))]
 
@@ -148,8 +119,7 @@ KEPT = Kept(
     table=TABLE,
     create=_create,
     triggers=_triggers,
-    trigger_names=_trigger_names,
-    drop=_drop,
     fill=_fill,
+    source=TICKETS,
 )
 ensure_installed = KEPT.ensure_installed

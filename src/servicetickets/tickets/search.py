@@ -28,7 +28,7 @@ phrase, or escaped for ``LIKE``.
 
 from __future__ import annotations
 
-from servicetickets.tickets.triggers import Kept
+from servicetickets.tickets.triggers import Kept, statement_triggers
 
 TABLE = "tickets_search"
 TICKETS = "tickets_ticket"
@@ -51,7 +51,6 @@ ID_COLUMN = {"postgresql": "ticket_id", "sqlite": "rowid"}
 #: Shorter searches make no trigram and read every search text.
 INDEXED_LENGTH = 3
 _UPLOAD_KINDS = "('image', 'file')"
-_EVENTS = ("insert", "update", "delete", "truncate")
 
 
 def _sqlite_document(row: str) -> str:
@@ -138,21 +137,8 @@ def _triggers(vendor: str) -> list[str]:
                 f"DELETE FROM {TABLE} s USING old_rows o WHERE s.ticket_id = o.id",
                 "REFERENCING OLD TABLE AS old_rows",
             ),
-            # Django's test flush empties tables with TRUNCATE, which fires no DELETE trigger.
-            "truncate": (f"DELETE FROM {TABLE}", ""),
         }
-        out = []
-        for event, (body, referencing) in bodies.items():
-            name = f"{TABLE}_{event}"
-            out.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                f" BEGIN {body}; RETURN NULL; END $$"
-            )
-            out.append(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {TICKETS} {referencing}"
-                f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
-        return out
+        return statement_triggers(TABLE, TICKETS, bodies)
     insert = f"INSERT INTO {TABLE} ({_columns(vendor)}) VALUES ({_values(vendor, 'NEW')})"
     delete = f"DELETE FROM {TABLE} WHERE rowid = OLD.id"
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
@@ -164,21 +150,10 @@ def _triggers(vendor: str) -> list[str]:
     ]
 
 
-def _trigger_names(vendor: str) -> list[str]:
+def _drop_function(vendor: str) -> list[str]:
     if vendor == "postgresql":
-        return [f"{TICKETS}:{TABLE}_{e}" for e in _EVENTS]
-    return [f"{TABLE}_{e}" for e in _EVENTS[:3]]
-
-
-def _drop(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e} ON {TICKETS}" for e in _EVENTS]
-        out += [f"DROP FUNCTION IF EXISTS {TABLE}_{e}()" for e in _EVENTS]
-        out.append(f"DROP TABLE IF EXISTS {TABLE}")
-        out.append(f"DROP FUNCTION IF EXISTS {TABLE}_document(text, text, jsonb, bigint, bigint)")
-        return out
-    out = [f"DROP TRIGGER IF EXISTS {TABLE}_{e}" for e in _EVENTS[:3]]
-    return [*out, f"DROP TABLE IF EXISTS {TABLE}"]
+        return [f"DROP FUNCTION IF EXISTS {TABLE}_document(text, text, jsonb, bigint, bigint)"]
+    return []
 
 
 def _fill(vendor: str) -> list[str]:
@@ -192,9 +167,9 @@ KEPT = Kept(
     table=TABLE,
     create=_create,
     triggers=_triggers,
-    trigger_names=_trigger_names,
-    drop=_drop,
     fill=_fill,
+    source=TICKETS,
+    drop_also=_drop_function,
 )
 ensure_installed = KEPT.ensure_installed
 
