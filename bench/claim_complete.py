@@ -212,10 +212,7 @@ def bench_one(database: str, args: argparse.Namespace) -> Outcome:
         if server is not None:
             server.stop()
         if url:
-            try:
-                harness.postgres_recreate(url, drop_only=True)
-            except Exception as exc:  # cleanup must not hide the result
-                print(f"warning: could not drop the bench database: {exc}", file=sys.stderr)
+            harness.postgres_drop_quietly(url)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

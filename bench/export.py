@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import sys
 import time
 import zipfile
@@ -33,7 +32,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import harness  # bench/ is sys.path[0] when this file runs as a script
+import dbbench  # bench/ is sys.path[0] when this file runs as a script
+import harness
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/export_bench"
 GOAL_SECONDS = 30.0
@@ -278,9 +278,6 @@ def child_job(setup: dict[str, Any], out: str) -> dict[str, Any]:
 
 
 def child(args: argparse.Namespace) -> dict[str, Any]:
-    import django
-
-    django.setup()
     if args.child == "build":
         return child_build(args.tickets)
     setup = json.loads(Path(args.setup).read_text())
@@ -293,19 +290,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_child(env: dict[str, str], *args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [harness.PYTHON, str(Path(__file__).resolve()), "--child", *args],
-        env=env,
-        cwd=harness.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"child {args[0]} failed:\n{proc.stderr.strip()[-3000:]}")
-    answer: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return answer
+    return dbbench.run_child(__file__, env, *args, timeout=CHILD_TIMEOUT_SECONDS)
 
 
 def bench_one(database: str, args: argparse.Namespace) -> bool:
@@ -336,36 +321,19 @@ def bench_one(database: str, args: argparse.Namespace) -> bool:
         return ok
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
-    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--setup", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child is not None:
-        print(json.dumps(child(args)))
-        return 0
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = dbbench.parse_args(__doc__, argv, postgres_url=DEFAULT_POSTGRES_URL, options=_options)
+    if dbbench.answer_as_child(args, lambda: child(args)):
+        return 0
     print(harness.machine_line())
     print(harness.source_line())
     print(f"goal: {GOAL_SECONDS:.0f} s and {GOAL_GROWTH_MB:.0f} MB of peak memory growth")
-    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    failed = False
-    for database in databases:
-        if database == "postgres":
-            problem = harness.postgres_problem(args.postgres_url)
-            if problem:
-                print(f"postgres: skipped, PostgreSQL did not answer ({problem})")
-                continue
-        try:
-            failed = not bench_one(database, args) or failed
-        except Exception as exc:
-            failed = True
-            print(f"{database}: FAILED: {exc}")
-    return 1 if failed else 0
+    return dbbench.each_database(args, lambda database: bench_one(database, args))
 
 
 if __name__ == "__main__":

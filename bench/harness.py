@@ -46,18 +46,39 @@ def bench_env(
     return env
 
 
-def migrate(env: dict[str, str]) -> None:
+def run_child(
+    command: list[str], env: dict[str, str], *, timeout: float, what: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a child process from the repository root; its stderr tail when it fails."""
     proc = subprocess.run(
-        [PYTHON, "-m", "django", "migrate", "--noinput", "-v", "0"],
+        command,
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=CHILD_TIMEOUT_SECONDS,
+        timeout=timeout,
         check=False,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"migrate failed:\n{proc.stderr.strip()}")
+        raise RuntimeError(f"{what} failed:\n{proc.stderr.strip()[-3000:]}")
+    return proc
+
+
+def migrate(env: dict[str, str], *, timeout: float = CHILD_TIMEOUT_SECONDS) -> None:
+    run_child(
+        [PYTHON, "-m", "django", "migrate", "--noinput", "-v", "0"],
+        env,
+        timeout=timeout,
+        what="migrate",
+    )
+
+
+def postgres_drop_quietly(url: str) -> None:
+    """Drop a bench database after a run; a failure is a warning, never hiding the result."""
+    try:
+        postgres_recreate(url, drop_only=True)
+    except Exception as exc:
+        print(f"warning: could not drop {url}: {exc}", file=sys.stderr)
 
 
 def phase(env: dict[str, str], *args: str) -> dict[str, Any]:

@@ -28,11 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,13 +36,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import harness  # bench/ is sys.path[0] when this file runs as a script
+import dbbench  # bench/ is sys.path[0] when this file runs as a script
+import harness
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/reports_bench"
 REUSED_SQLITE = Path(tempfile.gettempdir()) / "st-bench-reports-sqlite"
 REPORTS = ("status", "status-by-person", "efficiency", "efficiency-by-person")
 ADMIN = "bench_reports_admin"
-SEED_TIMEOUT_SECONDS = 3600.0
 
 # --- the child: Django against one database ---------------------------------------------------
 
@@ -155,7 +151,6 @@ def _child_scan(runs: int) -> dict[str, list[float]]:
 
 
 def _child_plans(setup: dict[str, Any]) -> dict[str, str]:
-    from django.db import connection
     from django.utils import timezone
 
     from servicetickets.reports.scope import DEFAULT_MONTHS, ReportScope, months_before
@@ -169,28 +164,17 @@ def _child_plans(setup: dict[str, Any]) -> dict[str, str]:
     window = parse_period(setup["window"]["submitted_from"], setup["window"]["submitted_to"])
     assert window.start is not None
     scopes["3 months"] = ReportScope(None, None, window.start, window.end)
-    explain = (
-        "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
-        if connection.vendor == "postgresql"
-        else "EXPLAIN QUERY PLAN "
-    )
     plans = {}
     now = timezone.now()
     for who, scope in scopes.items():
         # The efficiency reports' queries: the status ones are the same without overdue_open.
         for people, reports in ((False, "efficiency"), (True, "efficiency by person")):
             sql, values = totals_query(scope, people=people, now=now)
-            with connection.cursor() as cursor:
-                cursor.execute(explain + sql, values)
-                lines = [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
-            plans[f"{who}: {reports}"] = "\n".join(lines)
+            plans[f"{who}: {reports}"] = dbbench.explain(sql, values)
     return plans
 
 
 def child(mode: str, runs: int, setup_file: str | None) -> dict[str, Any]:
-    import django
-
-    django.setup()
     if mode == "setup":
         return _child_setup()
     setup = json.loads(Path(setup_file or "").read_text())
@@ -205,74 +189,31 @@ def child(mode: str, runs: int, setup_file: str | None) -> dict[str, Any]:
 
 
 def _run_child(env: dict[str, str], *args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [harness.PYTHON, str(Path(__file__).resolve()), "--child", *args],
-        env=env,
-        cwd=harness.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=harness.CHILD_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"child {args[0]} failed:\n{proc.stderr.strip()[-3000:]}")
-    answer: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return answer
-
-
-def _seed(env: dict[str, str], tickets: int) -> str:
-    began = time.monotonic()
-    proc = subprocess.run(
-        [harness.PYTHON, "-m", "servicetickets.cli", "seed", "--tickets", str(tickets)],
-        env=env,
-        cwd=harness.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=SEED_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"seed failed:\n{proc.stderr.strip()[-3000:]}")
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("Seeded")]
-    return lines[-1] if lines else f"seeded in {time.monotonic() - began:.0f} s"
+    return dbbench.run_child(__file__, env, *args)
 
 
 def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
+    return harness.percentile(sorted(values), p)
 
 
-def _analyze_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE tickets_ticket")
-        conn.execute("VACUUM ANALYZE reports_tally")
-
-
-def bench_one(database: str, args: argparse.Namespace) -> None:
+def bench_one(database: str, args: argparse.Namespace) -> bool:
     url = args.postgres_url if database == "postgres" else None
-    if database == "sqlite" and args.reuse:
-        data_dir = REUSED_SQLITE
-        data_dir.mkdir(parents=True, exist_ok=True)
-    else:
-        data_dir = Path(tempfile.mkdtemp(prefix=f"st-bench-reports-{database}-"))
-    try:
-        if url and not args.reuse:
-            harness.postgres_recreate(url)
-        elif url:
-            _ensure_postgres_database(url)
+    with dbbench.data_folder(
+        reuse=args.reuse and database == "sqlite",
+        kept=REUSED_SQLITE,
+        prefix=f"st-bench-reports-{database}-",
+        url=None if args.reuse else url,
+    ) as data_dir:
+        if url and args.reuse:
+            dbbench.postgres_ensure(url)
         env = harness.bench_env(data_dir=data_dir, database_url=url)
         harness.migrate(env)
         setup_file = data_dir / "reports-bench-setup.json"
         setup = _run_child(env, "setup")
-        if setup["tickets"] < args.tickets:
-            print(f"[{database}] seeding {args.tickets - setup['tickets']:,} tickets …", flush=True)
-            print(f"[{database}] {_seed(env, args.tickets - setup['tickets'])}", flush=True)
+        if dbbench.seed_up_to(env, database, setup["tickets"], args.tickets):
             setup = _run_child(env, "setup")
         if url:
-            _analyze_postgres(url)
+            dbbench.postgres_analyze(url, ("tickets_ticket", "reports_tally"))
         setup_file.write_text(json.dumps(setup))
         print(f"[{database}] {setup['tickets']:,} tickets; default period: the last 6 months")
         cold: dict[str, list[float]] = {}
@@ -287,30 +228,8 @@ def bench_one(database: str, args: argparse.Namespace) -> None:
                 f"[{database}]   {name:22} p50 {statistics.median(samples):8.1f}"
                 f"  max {max(samples):8.1f}  ({len(samples)} runs)"
             )
-        plans = _run_child(env, "plans", "--setup", str(setup_file))
-        for title, plan in plans.items():
-            print(f"\n[{database}] plan, {title}:")
-            for line in plan.splitlines():
-                print(f"    {line}")
-    finally:
-        if not args.reuse:
-            if url:
-                try:
-                    harness.postgres_recreate(url, drop_only=True)
-                except Exception as exc:  # cleanup must not hide the result
-                    print(f"warning: could not drop the bench database: {exc}", file=sys.stderr)
-            shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def _ensure_postgres_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = harness.postgres_admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not found:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        dbbench.print_plans(database, _run_child(env, "plans", "--setup", str(setup_file)))
+    return True
 
 
 def _print_table(database: str, cold: dict[str, list[float]], warm: dict[str, list[float]]) -> None:
@@ -327,40 +246,19 @@ def _print_table(database: str, cold: dict[str, list[float]], warm: dict[str, li
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20, help="warm requests per report")
     parser.add_argument("--cold", type=int, default=5, help="fresh processes for cold figures")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded databases")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
-    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--setup", default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child is not None:
-        print(json.dumps(child(args.child, args.runs, args.setup)))
-        return 0
 
-    print(
-        f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.machine()}, "
-        f"load average {os.getloadavg()[0]:.2f} at start (shared: figures are noisy)"
-    )
-    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    failed = False
-    for database in databases:
-        if database == "postgres":
-            problem = harness.postgres_problem(args.postgres_url)
-            if problem:
-                print(f"postgres: skipped, PostgreSQL did not answer ({problem})")
-                continue
-        try:
-            bench_one(database, args)
-        except Exception as exc:
-            failed = True
-            print(f"{database}: FAILED: {exc}")
-    return 1 if failed else 0
+
+def main(argv: list[str] | None = None) -> int:
+    args = dbbench.parse_args(__doc__, argv, postgres_url=DEFAULT_POSTGRES_URL, options=_options)
+    if dbbench.answer_as_child(args, lambda: child(args.child, args.runs, args.setup)):
+        return 0
+    print(harness.machine_line() + " (shared: figures are noisy)")
+    return dbbench.each_database(args, lambda database: bench_one(database, args))
 
 
 if __name__ == "__main__":
