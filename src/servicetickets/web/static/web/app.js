@@ -60,3 +60,11 @@ window.serviceTickets = { setBadge, toast };
 if ("serviceWorker" in navigator && body.dataset.stream) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
 }
+
+// <select data-autosubmit> sends its form when changed (no inline handlers: the CSP forbids them).
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLElement && field.hasAttribute("data-autosubmit")) {
+    field.closest("form")?.requestSubmit();
+  }
+});
