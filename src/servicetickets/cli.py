@@ -231,6 +231,44 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=_("seconds between rounds of periodic jobs (default: 60)"),
     )
+
+    backup = command(
+        "backup",
+        _(
+            "Write the database, the uploaded files and the export files into one archive "
+            "(.tar.gz). Safe while the server runs. PostgreSQL needs pg_dump on PATH."
+        ),
+        _cmd_backup,
+    )
+    backup.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help=_(
+            "where to write the archive (default: servicetickets-backup-DATE-TIME.tar.gz in "
+            "the current folder); an existing file is never overwritten"
+        ),
+    )
+
+    restore = command(
+        "restore",
+        _(
+            "Restore an archive made by “backup” into the database of DATABASE_URL and the data "
+            "folder of SERVICETICKETS_DATA. Stop the server first. Refuses a database, upload "
+            "folder or export folder that already holds data unless --force. A PostgreSQL "
+            "database must exist (it may be empty) and pg_restore be on PATH."
+        ),
+        _cmd_restore,
+    )
+    restore.add_argument("archive", metavar="FILE", help=_("the archive to restore"))
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help=_(
+            "replace what the target holds: the database's tables, and uploaded and export "
+            "files of the same names (other files stay)"
+        ),
+    )
     return parser
 
 
@@ -374,6 +412,69 @@ def _cmd_seed(args: argparse.Namespace) -> int:
         }
     )
     print("  " + ", ".join(f"{state} {count:,}" for state, count in sorted(result.states.items())))
+    return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    from servicetickets.ops.backup import count_labels
+
+    labels = count_labels()
+    return ", ".join(f"{counts.get(key, 0):,} {label}" for key, label in labels.items())
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from servicetickets.ops.backup import VENDOR_NAMES, backup
+
+    result = backup(Path(args.output) if args.output else None)
+    print(
+        ngettext(
+            "Wrote %(path)s (%(size)s bytes): the %(vendor)s database and %(files)s file.",
+            "Wrote %(path)s (%(size)s bytes): the %(vendor)s database and %(files)s files.",
+            result.files,
+        )
+        % {
+            "path": result.path,
+            "size": f"{result.size:,}",
+            "vendor": VENDOR_NAMES[result.vendor],
+            "files": f"{result.files:,}",
+        }
+    )
+    print("  " + _counts(result.counts))
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from servicetickets.ops.backup import VENDOR_NAMES, restore
+
+    result = restore(Path(args.archive), force=args.force)
+    print(
+        ngettext(
+            "Restored the backup of %(created)s into the %(vendor)s database, and %(files)s "
+            "file into the data folder.",
+            "Restored the backup of %(created)s into the %(vendor)s database, and %(files)s "
+            "files into the data folder.",
+            result.files,
+        )
+        % {
+            "created": result.created_at,
+            "vendor": VENDOR_NAMES[result.vendor],
+            "files": f"{result.files:,}",
+        }
+    )
+    print("  " + _counts(result.counts))
+    if result.pending_migrations:
+        print(
+            ngettext(
+                "The backup lacks %(n)d migration of this version; run “%(prog)s migrate” next.",
+                "The backup lacks %(n)d migrations of this version; run “%(prog)s migrate” next.",
+                result.pending_migrations,
+            )
+            % {"n": result.pending_migrations, "prog": PROG}
+        )
     return 0
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMANDS = ("demo", "serve", "migrate", "user", "token", "seed", "worker")
+COMMANDS = ("demo", "serve", "migrate", "user", "token", "seed", "worker", "backup", "restore")
 
 
 def test_installed_command_help_lists_every_subcommand() -> None:
