@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from xlsxwriter.worksheet import Worksheet
 
+from servicetickets.exports import xlsx
 from servicetickets.exports.xlsx import AMOUNT, DECIMAL, Column, Workbook, column_letters
 from tests.exports.conftest import as_excel_shows, read_xlsx
 
@@ -23,6 +25,9 @@ FORMULA_LIKE = [
     "  =x",
     '=HYPERLINK("http://example.com","click")',
     "=cmd|' /C calc'!A0",
+    " +cmd",
+    "\t@x",
+    "\r-1",
 ]
 
 
@@ -179,3 +184,44 @@ def test_only_a_sheet_past_the_zip_limit_is_stored_with_zip64(
     monkeypatch.undo()
     loaded = read_xlsx(out.getvalue())
     assert loaded.worksheets[0].max_row == 1000
+
+
+# Every shape of cell an export writes, and text each rule of XlsxWriter's own row writing
+# touches: escapes, kept spaces, control characters, ``_xHHHH_`` look-alikes, non-characters.
+TRICKY_ROWS: list[list[Any]] = [
+    [1, -2.5, 1 / 3, 1e20, 12345678901234567, 0.1 + 0.2, True, False, None, ""],
+    [datetime(2026, 3, 4, 5, 6, 7, 890000), date(2026, 1, 2), date(1800, 1, 1), "工单 ✓ 𝄞"],
+    ["<b>&amp;</b> \"q\" 'x'", " lead", "trail ", "ends\n", "\tx", "a\nb", "\u00a0nbsp"],
+    ["ctl\x01\x1f", "_x0041_ text", "x\ufffe\uffff", "\r=x", "<r>x & y</r>", "<r></r>"],
+    FORMULA_LIKE,
+]
+
+
+def _sheet_xml(monkeypatch: pytest.MonkeyPatch, *, stock: bool) -> dict[str, bytes]:
+    with monkeypatch.context() as patch:
+        if stock:
+            patch.setattr(xlsx._FastRowSheet, "_write_single_row", Worksheet._write_single_row)
+        out = io.BytesIO()
+        book = Workbook(out)
+        columns = [Column(), Column(number_style=DECIMAL), Column(number_style=AMOUNT)]
+        sheets = [book.add_sheet(name, columns + [Column()] * 12) for name in ("One", "Two")]
+        for sheet in sheets:
+            sheet.header(["a", " b", "c&d"])
+        for _ in range(3):  # several rows, the two sheets written in turns
+            for row in TRICKY_ROWS:
+                for sheet in sheets:
+                    sheet.row(row)
+        book.close()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as files:
+        return {n: files.read(n) for n in files.namelist() if n.startswith("xl/worksheets/")}
+
+
+def test_rows_are_written_exactly_as_xlsxwriter_writes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The quick row flush must not change a byte of what XlsxWriter itself would write.
+    fast = _sheet_xml(monkeypatch, stock=False)
+    stock = _sheet_xml(monkeypatch, stock=True)
+
+    assert len(fast) == 2
+    assert fast == stock
