@@ -37,8 +37,10 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
+        # Not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE: the server runs as in production.
+        inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
         env = {
-            **os.environ,
+            **inherited,
             "DATABASE_URL": database_url(),
             "DEBUG": "0",
             **env_extra,

@@ -17,10 +17,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from tests.factories import PASSWORD
 from tests.servers import Server
 
-# Playwright's sync API keeps an event loop on the test's thread; the tests' own ORM calls
-# (building data, checking results) are still plain synchronous calls between its steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -39,8 +35,15 @@ def _chromium_or_skip() -> str:
 
 @pytest.fixture(scope="session")
 def playwright_session() -> Iterator[Playwright]:
-    with sync_playwright() as playwright:
-        yield playwright
+    # Playwright's sync API keeps an event loop on the test's thread; the tests' own ORM calls
+    # (building data, checking results) are still plain synchronous calls between its steps.
+    # Set only while browser tests run (they run last), never for the server it starts.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            yield playwright
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
