@@ -120,7 +120,8 @@ def test_page_shows_the_ticket_and_refreshes_on_its_reminders(people: People) ->
     assert "Printer jammed" in html  # the form's value
     assert "To confirm" in html
     assert "Replaced the toner" in html  # the result note
-    assert f"reminder[detail.ticket_id=={ticket.pk}] from:body" in html
+    assert f'data-ticket-id="{ticket.pk}" hx-trigger="ticket-reminder"' in html
+    assert "tickets/ticket.js" in html
     assert "Hank" in html  # assignee and timeline
 
 

@@ -44,3 +44,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+class SigninThrottle(models.Model):
+    """Password checks counted per key (``user:<username, lower case>`` or ``ip:<address>``).
+
+    A check is counted *before* the password is tried, with one conditional UPDATE, so parallel
+    attempts can never run more checks than the limit; ``accounts.signin`` holds the rules."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
