@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from servicetickets.core.env import env_bool, env_int, env_list, env_mailers, env_str
 
@@ -12,7 +14,14 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("SERVICETICKETS_DATA", str(Path.cwd() / "data"))).resolve()
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY") or "insecure-development-key-set-SECRET_KEY-in-production"
+# Served to people over HTTPS (usually behind a reverse proxy): secure cookies, HSTS, redirect
+# to HTTPS and a real SECRET_KEY. Off by default because `servicetickets demo` and the tests
+# serve plain HTTP on loopback, where DEBUG is off too.
+PRODUCTION = env_bool("PRODUCTION", False)
+# The "django-insecure-" prefix makes `check --deploy` flag a deployment that forgot SECRET_KEY.
+SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-key-set-SECRET_KEY-in-production"
+if PRODUCTION and not env_str("SECRET_KEY"):
+    raise ImproperlyConfigured("PRODUCTION is set: set SECRET_KEY to a long random string too")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -23,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Only for its static files: the API docs page then loads Swagger UI from here, not a CDN.
+    "ninja",
     "django_tasks_db",
     "servicetickets.core",
     "servicetickets.accounts",
@@ -35,11 +46,13 @@ INSTALLED_APPS = [
     "servicetickets.outbound",
     "servicetickets.exports",
     "servicetickets.reports",
+    "servicetickets.audit",
     "servicetickets.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -168,12 +181,48 @@ TASKS = {
 # With REDIS_URL, live streams are woken by the broker and poll the database only this often.
 STREAM_SAFETY_POLL_SECONDS = env_int("STREAM_SAFETY_POLL_SECONDS", 5)
 
-# --- Production hardening (on unless DEBUG) ---------------------------------------------
+# --- Hardening (always), HTTPS-only settings (PRODUCTION) --------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Health probes of a load balancer often call over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading binds the whole registered domain for months and anyone may submit a domain that
+# sends it: the domain's owner decides (SECURE_HSTS_PRELOAD=1), so its deploy check is silenced.
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
+# uvicorn already trusts X-Forwarded-Proto from a proxy on loopback (FORWARDED_ALLOW_IPS);
+# a proxy elsewhere names its header here, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+if _proxy_header := env_str("SECURE_PROXY_SSL_HEADER").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# No inline script or style anywhere (page scripts are files; htmx's indicator style is off in
+# base.html). blob: images are upload previews; the API docs' Swagger UI is served from here.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# --- Sign-in lockout (accounts.signin) -------------------------------------------------------
+# Password checks per username (known or not) in a window, before it is locked for a while.
+SIGNIN_MAX_FAILURES = env_int("SIGNIN_MAX_FAILURES", 5)
+SIGNIN_WINDOW_MINUTES = env_int("SIGNIN_WINDOW_MINUTES", 15)
+SIGNIN_LOCK_MINUTES = env_int("SIGNIN_LOCK_MINUTES", 15)
+# Failed checks per client address (IPv6 by /64) in the same window: several people may share
+# one address behind a NAT, so it is higher.
+SIGNIN_IP_MAX_FAILURES = env_int("SIGNIN_IP_MAX_FAILURES", 50)
 
 LOGGING = {
     "version": 1,

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("servicetickets.notifications.urls")),
     path("", include("servicetickets.reports.urls")),
     path("", include("servicetickets.accounts.urls")),
+    path("", include("servicetickets.audit.urls")),
 ]

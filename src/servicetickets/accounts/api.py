@@ -13,8 +13,9 @@ router = Router(tags=["users"])
 
 @router.post("/users", response={201: UserOut})
 def create_user(request: HttpRequest, payload: UserIn) -> Status[User]:
-    selectors.require_site_admin(caller(request))
-    user = services.user_create(**payload.model_dump())
+    actor = caller(request)
+    selectors.require_site_admin(actor)
+    user = services.user_create(**payload.model_dump(), actor=actor)
     return Status(201, user)
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicetickets.accounts.models import ApiToken, User
+from servicetickets.audit.actions import SECRET_CHANGED
+from servicetickets.audit.services import audit_record, created
 from servicetickets.core.errors import Conflict, Invalid
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")
@@ -32,6 +34,7 @@ def user_create(
     email: str = "",
     password: str | None = None,
     site_admin: bool = False,
+    actor: User | None = None,
 ) -> User:
     username = username.strip()
     if not USERNAME_RE.fullmatch(username):
@@ -71,7 +74,28 @@ def user_create(
         raise Conflict(
             _("A user with that username already exists."), field="username", code="exists"
         ) from exc
+    values: dict[str, object] = {
+        "username": username,
+        "name": name,
+        "email": email,
+        "site_admin": site_admin,
+    }
+    changes = created(values)
+    if password is not None:
+        changes["password"] = SECRET_CHANGED
+    _audit(user, "user.create", actor, changes)
     return user
+
+
+def _audit(user: User, action: str, actor: User | None, changes: dict[str, object]) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="user",
+        target_id=user.pk,
+        label=user.username,
+        changes=changes,
+    )
 
 
 @transaction.atomic
@@ -81,9 +105,12 @@ def user_deactivate(*, user: User, actor: User | None = None) -> None:
     A site admin cannot deactivate themselves (the installation could lose its last admin)."""
     if actor is not None and actor.pk == user.pk:
         raise Conflict(_("You cannot deactivate yourself."), field="username")
+    was_active = user.is_active
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user).delete()
+    if was_active:
+        _audit(user, "user.deactivate", actor, {"active": {"before": True, "after": False}})
 
 
 def token_create(*, user: User) -> str:

@@ -60,6 +60,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
             # Without a password the user cannot sign in with one (e.g. directory sign-in).
             password=data["password"] or None,
             site_admin=data["site_admin"],
+            actor=caller(request),
         )
     except AppError as exc:
         context.update(error_context(exc))

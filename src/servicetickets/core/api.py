@@ -199,6 +199,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register_routers() -> None:
     from servicetickets.accounts.api import router as accounts
+    from servicetickets.audit.api import router as audit
     from servicetickets.desks.api import router as desks
     from servicetickets.exports.api import router as exports
     from servicetickets.notifications.api import router as notifications
@@ -218,6 +219,7 @@ def _register_routers() -> None:
     api.add_router("", notifications)
     api.add_router("", outbound)
     api.add_router("", reports)
+    api.add_router("", audit)
 
 
 _register_routers()

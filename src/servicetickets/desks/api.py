@@ -23,8 +23,9 @@ router = Router(tags=["desks"])
 
 @router.post("/desks", response={201: DeskOut})
 def create_desk(request: HttpRequest, payload: DeskIn) -> Status[Desk]:
-    require_site_admin(caller(request))
-    return Status(201, services.desk_create(code=payload.code, name=payload.name))
+    actor = caller(request)
+    require_site_admin(actor)
+    return Status(201, services.desk_create(code=payload.code, name=payload.name, actor=actor))
 
 
 @router.get("/desks", response=list[DeskOut])
@@ -34,13 +35,14 @@ def list_desks(request: HttpRequest) -> list[Desk]:
 
 @router.post("/desks/{desk_id}/admins", response={204: None})
 def add_desk_admin(request: HttpRequest, desk_id: int, payload: DeskAdminIn) -> HttpResponse:
-    require_site_admin(caller(request))
+    actor = caller(request)
+    require_site_admin(actor)
     desk = selectors.desk_get(desk_id=desk_id)
     try:
         user = user_get(username=payload.username)
     except NotFound as exc:
         raise Invalid(exc.message, field="username") from exc
-    services.desk_admin_add(desk=desk, user=user)
+    services.desk_admin_add(desk=desk, user=user, actor=actor)
     return HttpResponse(status=204)
 
 
@@ -65,12 +67,13 @@ def get_menu(request: HttpRequest, desk_id: int) -> MenuOut:
 
 @router.put("/desks/{desk_id}/menu", response=MenuOut)
 def put_menu(request: HttpRequest, desk_id: int, payload: MenuIn) -> MenuOut:
-    desk = selectors.desk_get_for_admin(user=caller(request), desk_id=desk_id)
+    actor = caller(request)
+    desk = selectors.desk_get_for_admin(user=actor, desk_id=desk_id)
 
     def item(entry: MenuEntryIn) -> services.MenuItem:
         return services.MenuItem(
             label=entry.label, type_id=entry.type_id, children=[item(c) for c in entry.children]
         )
 
-    services.menu_set(desk=desk, entries=[item(e) for e in payload.entries])
+    services.menu_set(desk=desk, entries=[item(e) for e in payload.entries], actor=actor)
     return _menu_out(selectors.menu_get(desk=desk))

@@ -39,13 +39,15 @@ def get_webhook(request: HttpRequest, desk_id: int) -> WebhookOut:
 
 @router.put("/desks/{desk_id}/webhook", response=WebhookSaved)
 def put_webhook(request: HttpRequest, desk_id: int, payload: WebhookIn) -> WebhookSaved:
-    desk = desk_get_for_admin(user=caller(request), desk_id=desk_id)
-    desk = services.desk_webhook_set(desk=desk, url=payload.url, secret=payload.secret)
+    actor = caller(request)
+    desk = desk_get_for_admin(user=actor, desk_id=desk_id)
+    desk = services.desk_webhook_set(desk=desk, url=payload.url, secret=payload.secret, actor=actor)
     return WebhookSaved(url=desk.webhook_url, secret=desk.webhook_secret)
 
 
 @router.delete("/desks/{desk_id}/webhook", response={204: None})
 def delete_webhook(request: HttpRequest, desk_id: int) -> HttpResponse:
-    desk = desk_get_for_admin(user=caller(request), desk_id=desk_id)
-    services.desk_webhook_clear(desk=desk)
+    actor = caller(request)
+    desk = desk_get_for_admin(user=actor, desk_id=desk_id)
+    services.desk_webhook_clear(desk=desk, actor=actor)
     return HttpResponse(status=204)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from servicetickets.accounts.models import User
+from servicetickets.audit.actions import SECRET_CHANGED
+from servicetickets.audit.services import audit_record, diff, url_shown
 from servicetickets.core.errors import Invalid
 from servicetickets.core.text import check_text
 from servicetickets.desks.models import Desk
@@ -122,7 +124,9 @@ def outbound_tidy(*, now: datetime | None = None) -> int:
 SECRET_MIN = 16
 
 
-def desk_webhook_set(*, desk: Desk, url: str, secret: str | None = None) -> Desk:
+def desk_webhook_set(
+    *, desk: Desk, url: str, secret: str | None = None, actor: User | None = None
+) -> Desk:
     """Point the desk's webhook at ``url`` once it passes the address rules. Without a secret,
     the desk keeps the one it has, or gets a new random one."""
     url = url.strip()
@@ -136,14 +140,44 @@ def desk_webhook_set(*, desk: Desk, url: str, secret: str | None = None) -> Desk
                 % {"n": SECRET_MIN},
                 field="secret",
             )
-    desk.webhook_url = url
-    desk.webhook_secret = secret or desk.webhook_secret or secrets.token_urlsafe(32)
-    desk.save(update_fields=["webhook_url", "webhook_secret"])
+    # The checks above (a DNS look-up among them) run before the transaction, which holds
+    # only the change and its audit entry.
+    with transaction.atomic():
+        url_before, secret_before = desk.webhook_url, desk.webhook_secret
+        desk.webhook_url = url
+        desk.webhook_secret = secret or desk.webhook_secret or secrets.token_urlsafe(32)
+        desk.save(update_fields=["webhook_url", "webhook_secret"])
+        changes = diff({"url": url_shown(url_before)}, {"url": url_shown(url)})
+        if url_before != url and "url" not in changes:
+            changes["url"] = SECRET_CHANGED  # same host, another path: not which path
+        if desk.webhook_secret != secret_before:
+            changes["secret"] = SECRET_CHANGED
+        if changes:
+            _audit(desk, "desk.webhook_set", actor, changes)
     return desk
 
 
-def desk_webhook_clear(*, desk: Desk) -> None:
+def _audit(desk: Desk, action: str, actor: User | None, changes: dict[str, object]) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="desk",
+        target_id=desk.pk,
+        label=desk.name,
+        desk=desk,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def desk_webhook_clear(*, desk: Desk, actor: User | None = None) -> None:
     """No more calls; deliveries still waiting fail rather than go to an address now unset."""
+    url_before, secret_before = desk.webhook_url, desk.webhook_secret
     desk.webhook_url = ""
     desk.webhook_secret = ""
     desk.save(update_fields=["webhook_url", "webhook_secret"])
+    if url_before or secret_before:
+        changes: dict[str, object] = {"url": {"before": url_shown(url_before), "after": ""}}
+        if secret_before:
+            changes["secret"] = SECRET_CHANGED
+        _audit(desk, "desk.webhook_clear", actor, changes)

@@ -49,7 +49,8 @@ def list_types(request: HttpRequest, desk_id: int, deleted: bool = False) -> lis
 
 @router.post("/desks/{desk_id}/types", response={201: TypeOut})
 def create_type(request: HttpRequest, desk_id: int, payload: TypeIn) -> Status[TypeOut]:
-    desk = desk_get_for_admin(user=caller(request), desk_id=desk_id)
+    actor = caller(request)
+    desk = desk_get_for_admin(user=actor, desk_id=desk_id)
     kind = services.type_create(
         desk=desk,
         name=payload.name,
@@ -58,6 +59,7 @@ def create_type(request: HttpRequest, desk_id: int, payload: TypeIn) -> Status[T
         handlers=users_by_username(usernames=payload.handlers, field="handlers"),
         response_target=target(payload.response_hours),
         processing_target=target(payload.processing_hours),
+        actor=actor,
     )
     return Status(201, type_out(kind))
 
@@ -76,7 +78,8 @@ def get_form_version(request: HttpRequest, type_id: int, version: int) -> FormOu
 
 @router.patch("/types/{type_id}", response=TypeOut)
 def update_type(request: HttpRequest, type_id: int, payload: TypePatch) -> TypeOut:
-    kind = selectors.type_get_for_admin(user=caller(request), type_id=type_id)
+    actor = caller(request)
+    kind = selectors.type_get_for_admin(user=actor, type_id=type_id)
     handlers = (
         users_by_username(usernames=payload.handlers, field="handlers")
         if payload.handlers is not None
@@ -93,23 +96,29 @@ def update_type(request: HttpRequest, type_id: int, payload: TypePatch) -> TypeO
             for name in ("response", "processing")
             if f"{name}_hours" in payload.model_fields_set
         },
+        actor=actor,
     )
     return type_out(kind)
 
 
 @router.delete("/types/{type_id}", response={204: None})
 def delete_type(request: HttpRequest, type_id: int) -> HttpResponse:
-    services.type_delete(kind=selectors.type_get_for_admin(user=caller(request), type_id=type_id))
+    actor = caller(request)
+    services.type_delete(
+        kind=selectors.type_get_for_admin(user=actor, type_id=type_id), actor=actor
+    )
     return HttpResponse(status=204)
 
 
 @router.post("/types/{type_id}/publish", response=TypeOut)
 def publish_type(request: HttpRequest, type_id: int) -> TypeOut:
-    kind = selectors.type_get_for_admin(user=caller(request), type_id=type_id)
-    return type_out(services.type_publish(kind=kind))
+    actor = caller(request)
+    kind = selectors.type_get_for_admin(user=actor, type_id=type_id)
+    return type_out(services.type_publish(kind=kind, actor=actor))
 
 
 @router.post("/types/{type_id}/unpublish", response=TypeOut)
 def unpublish_type(request: HttpRequest, type_id: int) -> TypeOut:
-    kind = selectors.type_get_for_admin(user=caller(request), type_id=type_id)
-    return type_out(services.type_unpublish(kind=kind))
+    actor = caller(request)
+    kind = selectors.type_get_for_admin(user=actor, type_id=type_id)
+    return type_out(services.type_unpublish(kind=kind, actor=actor))

@@ -120,7 +120,7 @@ def _save(request: HttpRequest, desk: Desk) -> JsonResponse:
         if not isinstance(entries, list):
             raise Invalid(_('Send the menu as {"entries": [...]}.'), field="entries")
         items = [_item(e, f"entries[{i}]") for i, e in enumerate(entries)]
-        menu_set(desk=desk, entries=items)
+        menu_set(desk=desk, entries=items, actor=caller(request))
     except ValueError:
         error = Invalid(_("The menu could not be read."), field="entries")
         return JsonResponse(error.as_body(), status=422)

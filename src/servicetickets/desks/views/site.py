@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicetickets.accounts.decorators import site_admin_required
 from servicetickets.accounts.selectors import user_get, user_list
+from servicetickets.core.auth import caller
 from servicetickets.core.errors import AppError, Invalid, NotFound
 from servicetickets.desks import selectors, services
 from servicetickets.desks.forms import DeskAdminForm, DeskCreateForm, DeskSettingsForm, WebhookForm
@@ -40,7 +41,7 @@ def desk_list(request: HttpRequest) -> HttpResponse:
             status = 422
         else:
             try:
-                desk = services.desk_create(**form.cleaned_data)
+                desk = services.desk_create(**form.cleaned_data, actor=caller(request))
             except AppError as exc:
                 context.update(error_context(exc))
                 status = error_status(exc)
@@ -112,7 +113,7 @@ def desk_admin_add_view(request: HttpRequest, desk_id: int) -> HttpResponse:
             user = user_get(username=form.cleaned_data["username"])
         except NotFound as exc:
             raise Invalid(exc.message, field="username") from exc
-        services.desk_admin_add(desk=desk, user=user)
+        services.desk_admin_add(desk=desk, user=user, actor=caller(request))
     except AppError as exc:
         return _desk_page(request, desk, error_context(exc), status=error_status(exc))
     messages.success(
@@ -129,7 +130,7 @@ def desk_admin_remove_view(request: HttpRequest, desk_id: int) -> HttpResponse:
     if not form.is_valid():
         return _desk_page(request, desk, form_error_context(form), status=422)
     user = user_get(username=form.cleaned_data["username"])
-    services.desk_admin_remove(desk=desk, user=user)
+    services.desk_admin_remove(desk=desk, user=user, actor=caller(request))
     messages.success(
         request, _("%(name)s no longer administers this desk.") % {"name": user.display_name}
     )
@@ -145,7 +146,7 @@ def desk_settings_view(request: HttpRequest, desk_id: int) -> HttpResponse:
     if not form.is_valid():
         return _desk_page(request, desk, {**values, **form_error_context(form)}, status=422)
     try:
-        services.desk_update(desk=desk, **form.cleaned_data)
+        services.desk_update(desk=desk, **form.cleaned_data, actor=caller(request))
     except AppError as exc:
         desk.refresh_from_db()
         return _desk_page(request, desk, {**values, **error_context(exc)}, error_status(exc))
@@ -164,7 +165,10 @@ def desk_webhook_view(request: HttpRequest, desk_id: int) -> HttpResponse:
         return _desk_page(request, desk, {**values, **form_error_context(form)}, status=422)
     try:
         desk = outbound.desk_webhook_set(
-            desk=desk, url=form.cleaned_data["url"], secret=form.cleaned_data["secret"] or None
+            desk=desk,
+            url=form.cleaned_data["url"],
+            secret=form.cleaned_data["secret"] or None,
+            actor=caller(request),
         )
     except AppError as exc:
         desk.refresh_from_db()
@@ -176,7 +180,7 @@ def desk_webhook_view(request: HttpRequest, desk_id: int) -> HttpResponse:
 @require_POST
 def desk_webhook_clear_view(request: HttpRequest, desk_id: int) -> HttpResponse:
     desk = selectors.desk_get(desk_id=desk_id)
-    outbound.desk_webhook_clear(desk=desk)
+    outbound.desk_webhook_clear(desk=desk, actor=caller(request))
     messages.success(request, _("Webhook removed."))
     return redirect("site-desk", desk_id=desk.pk)
 

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from servicetickets.core.auth import caller
 from servicetickets.core.errors import AppError, Invalid
 from servicetickets.forms.fields import (
     COLUMN_KINDS,
@@ -163,7 +164,7 @@ def _save(request: HttpRequest, kind: TicketType) -> JsonResponse:
         if not isinstance(body, dict) or "fields" not in body:
             raise Invalid(_('Send the form as {"fields": [...]}.'), field="fields")
         before = kind.version
-        kind = services.type_update(kind=kind, fields=body["fields"])
+        kind = services.type_update(kind=kind, fields=body["fields"], actor=caller(request))
     except ValueError:
         error = Invalid(_("The form could not be read."), field="fields")
         return JsonResponse(error.as_body(), status=422)

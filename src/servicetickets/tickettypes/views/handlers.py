@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicetickets.accounts.models import User
 from servicetickets.accounts.selectors import user_list, users_by_username
+from servicetickets.core.auth import caller
 from servicetickets.core.errors import AppError
 from servicetickets.tickettypes import services
 from servicetickets.tickettypes.models import TicketType, TypeState
@@ -36,7 +37,7 @@ def _card(
 
 def _set(request: HttpRequest, kind: TicketType, users: list[User]) -> HttpResponse:
     try:
-        kind = services.type_update(kind=kind, handlers=users)
+        kind = services.type_update(kind=kind, handlers=users, actor=caller(request))
     except AppError as exc:
         return _card(request, kind, error=exc.message, status=error_status(exc))
     return _card(request, kind)

@@ -133,6 +133,7 @@ def type_create(request: HttpRequest) -> HttpResponse:
             description=data["description"],
             response_target=_target(data["response_hours"]),
             processing_target=_target(data["processing_hours"]),
+            actor=caller(request),
         )
     except AppError as exc:
         context.update(error_context(exc))
@@ -190,6 +191,7 @@ def type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
                         "response_target": _target(data["response_hours"]),
                         "processing_target": _target(data["processing_hours"]),
                     },
+                    actor=caller(request),
                 )
             except AppError as exc:
                 context.update(error_context(exc))
@@ -241,7 +243,7 @@ def type_publish(request: HttpRequest, type_id: int) -> HttpResponse:
     """Publishing leads to the desk's menu editor with this type ready to add."""
     kind = admin_type(request, type_id)
     try:
-        services.type_publish(kind=kind)
+        services.type_publish(kind=kind, actor=caller(request))
     except AppError as exc:
         return _refused(request, kind, exc)
     messages.success(request, _("Published. Add it to the desk's menu so employees find it."))
@@ -254,7 +256,7 @@ def type_publish(request: HttpRequest, type_id: int) -> HttpResponse:
 def type_unpublish(request: HttpRequest, type_id: int) -> HttpResponse:
     kind = admin_type(request, type_id)
     try:
-        services.type_unpublish(kind=kind)
+        services.type_unpublish(kind=kind, actor=caller(request))
     except AppError as exc:
         return _refused(request, kind, exc)
     messages.success(request, _("Unpublished: it left the desk's menu."))
@@ -265,7 +267,7 @@ def type_unpublish(request: HttpRequest, type_id: int) -> HttpResponse:
 @require_POST
 def type_delete(request: HttpRequest, type_id: int) -> HttpResponse:
     kind = admin_type(request, type_id)
-    services.type_delete(kind=kind)
+    services.type_delete(kind=kind, actor=caller(request))
     messages.success(request, _("Ticket type “%(name)s” deleted.") % {"name": kind.name})
     return redirect(f"{reverse('types')}?desk={kind.desk_id}")
 
