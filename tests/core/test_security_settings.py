@@ -83,7 +83,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 def production_server(tmp_path: Path) -> Iterator[Server]:
     server = Server(
         tmp_path / "server.log",
-        **{k: v for k, v in production_env(tmp_path).items() if k != "SERVICETICKETS_DATA"},
+        # The test database's URL comes from Server itself, not the suite's environment.
+        **{
+            k: v
+            for k, v in production_env(tmp_path).items()
+            if k not in ("SERVICETICKETS_DATA", "DATABASE_URL")
+        },
     )
     try:
         server.wait_ready()
