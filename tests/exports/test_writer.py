@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from servicetickets.exports import xlsx
@@ -194,13 +195,26 @@ TRICKY_ROWS: list[list[Any]] = [
     ["<b>&amp;</b> \"q\" 'x'", " lead", "trail ", "ends\n", "\tx", "a\nb", "\u00a0nbsp"],
     ["ctl\x01\x1f", "_x0041_ text", "x\ufffe\uffff", "\r=x", "<r>x & y</r>", "<r></r>"],
     FORMULA_LIKE,
+    [datetime(2026, 3, 4, 5, 6, 7, 890000), date(2026, 1, 2), "plain", 5, 2.5, " x", True],
+    [None, "", None],
+    [None, None, 1.5, "", "late start"],
+    ["x" * 20000, "long text: measured and cut by XlsxWriter"],
 ]
 
 
 def _sheet_xml(monkeypatch: pytest.MonkeyPatch, *, stock: bool) -> dict[str, bytes]:
+    quick_rows: list[int] = []
     with monkeypatch.context() as patch:
+        store_row = xlsx._FastRowSheet.store_row
+
+        def counted(sheet: Any, row_num: int, *args: Any) -> None:
+            quick_rows.append(row_num)
+            store_row(sheet, row_num, *args)
+
+        patch.setattr(xlsx._FastRowSheet, "store_row", counted)
         if stock:
             patch.setattr(xlsx._FastRowSheet, "_write_single_row", Worksheet._write_single_row)
+            patch.setattr(xlsx.Sheet, "quick_rows", False)
         out = io.BytesIO()
         book = Workbook(out)
         columns = [Column(), Column(number_style=DECIMAL), Column(number_style=AMOUNT)]
@@ -212,8 +226,14 @@ def _sheet_xml(monkeypatch: pytest.MonkeyPatch, *, stock: bool) -> dict[str, byt
                 for sheet in sheets:
                     sheet.row(row)
         book.close()
+    # The quick rows were written (or, for XlsxWriter's own writing, none).
+    assert bool(quick_rows) is not stock
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as files:
-        return {n: files.read(n) for n in files.namelist() if n.startswith("xl/worksheets/")}
+        return {
+            n: files.read(n)
+            for n in files.namelist()
+            if n.startswith("xl/worksheets/") or n == "xl/styles.xml"
+        }
 
 
 def test_rows_are_written_exactly_as_xlsxwriter_writes_them(
@@ -223,5 +243,28 @@ def test_rows_are_written_exactly_as_xlsxwriter_writes_them(
     fast = _sheet_xml(monkeypatch, stock=False)
     stock = _sheet_xml(monkeypatch, stock=True)
 
-    assert len(fast) == 2
+    assert len(fast) == 3
     assert fast == stock
+
+
+def test_the_package_is_compressed_at_the_quick_level() -> None:
+    # XlsxWriter's packing runs with the quicker zlib level (a later XlsxWriter whose packing
+    # cannot be given it would still write a valid file, only slower: this says so).
+    assert xlsx._Book._store_workbook is not xlsxwriter.Workbook._store_workbook
+    rows = [[f"text {n} " * 5, n, n / 7] for n in range(2000)]
+    sizes = {}
+    for level in (1, 9):
+        out = io.BytesIO()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(xlsx, "COMPRESS_LEVEL", level)
+            book = Workbook(out)
+            sheet = book.add_sheet("S", [Column()] * 3)
+            for row in rows:
+                sheet.row(row)
+            book.close()
+        with zipfile.ZipFile(io.BytesIO(out.getvalue())) as files:
+            info = files.getinfo("xl/worksheets/sheet1.xml")
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        sizes[level] = info.compress_size
+    assert sizes[1] > sizes[9]
+    assert read_xlsx(out.getvalue()).active.max_row == 2000

@@ -10,6 +10,7 @@ cell, never a formula (``xlsx`` does that).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -27,7 +28,9 @@ def local_naive(moment: datetime | None, zone: tzinfo) -> datetime | None:
     """An aware time as the wall-clock time of ``zone``, as spreadsheets want it."""
     if moment is None:
         return None
-    return timezone.localtime(moment, zone).replace(tzinfo=None)
+    if moment.tzinfo is None:  # what ``timezone.localtime`` refuses, without its other checks
+        raise ValueError("localtime() cannot be applied to a naive datetime")
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 def hours_between(start: datetime | None, end: datetime | None) -> float | None:
@@ -36,26 +39,42 @@ def hours_between(start: datetime | None, end: datetime | None) -> float | None:
     return (end - start).total_seconds() / 3600
 
 
+_SCALARS = frozenset((str, int, float, bool))
+
+
 def plain(value: object) -> Cell:
     """Any stored value by its own shape: text, a number, or a list of them as text."""
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
+    if value is None or type(value) in _SCALARS or isinstance(value, str | bool | int | float):
+        return value  # type: ignore[return-value]  # one of the scalars, checked above
     if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
         return LIST_SEPARATOR.join(str(item) for item in value)
     return json.dumps(value, ensure_ascii=False)
 
 
 def number(value: object) -> Cell:
+    kind = type(value)
+    if kind is int or kind is float:
+        return value  # type: ignore[return-value]  # checked above
     return value if isinstance(value, int | float) and not isinstance(value, bool) else plain(value)
 
 
 def day(value: object) -> Cell:
-    if isinstance(value, str) and _DATE_RE.match(value):
+    if isinstance(value, str):
+        found = _parse_day(value)
+        if found is not None:
+            return found
+    return plain(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_day(value: str) -> date | None:
+    """A ``YYYY-MM-DD`` day (remembered: an export's days repeat a lot), or None."""
+    if _DATE_RE.match(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    return plain(value)
+    return None
 
 
 def range_end(index: int) -> Callable[[object], Cell]:
@@ -70,15 +89,19 @@ def range_end(index: int) -> Callable[[object], Cell]:
 
 
 def moment_in(zone: tzinfo) -> Callable[[object], Cell]:
+    @functools.lru_cache(maxsize=4096)  # one per export: a time's wall-clock time, remembered
+    def local(value: str) -> Cell:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, zone)
+        return local_naive(parsed, zone)
+
     def convert(value: object) -> Cell:
         if isinstance(value, str):
-            try:
-                parsed = datetime.fromisoformat(value)
-            except ValueError:
-                return value
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed, zone)
-            return local_naive(parsed, zone)
+            return local(value)
         return plain(value)
 
     return convert

@@ -78,6 +78,9 @@ class ExportColumn:
     title: str
     format: Column
     value: Callable[[Row], Cell]
+    #: A form field's column: its key in the ticket's data and how its value becomes a cell
+    #: (``value`` does the same from the row; the writer reads the data once per row instead).
+    field: tuple[str, Callable[[object], Cell]] | None = None
 
 
 def person(username: str | None, name: str | None) -> str | None:
@@ -219,11 +222,13 @@ def field_columns(
                 _("%(label)s (from)") % {"label": field.label},
                 Column(width=11),
                 _read(source, field.key, starts),
+                _field(source, field.key, starts),
             ),
             ExportColumn(
                 _("%(label)s (to)") % {"label": field.label},
                 Column(width=11),
                 _read(source, field.key, ends),
+                _field(source, field.key, ends),
             ),
         ]
     convert = cells.converter(field.kind, zone=zone, names=names)
@@ -232,8 +237,15 @@ def field_columns(
             field.label,
             Column(width=_width(field), number_style=number_style),
             _read(source, field.key, convert),
+            _field(source, field.key, convert),
         )
     ]
+
+
+def _field(
+    source: int, key: str, convert: Callable[[object], Cell]
+) -> tuple[str, Callable[[object], Cell]] | None:
+    return (key, convert) if source == DATA else None
 
 
 def _read(source: int, key: str, convert: Callable[[object], Cell]) -> Callable[[Row], Cell]:

@@ -82,10 +82,24 @@ def _chunks(source: ExportSource) -> Iterator[tuple[Row, ...]]:
 
 
 def _write_rows(sheet: Sheet, columns: list[ExportColumn], chunk: Iterable[Row]) -> None:
-    readers = [c.value for c in columns]
+    # The basic columns read the row; the form fields' columns (all after them) read the data,
+    # looked up once per row rather than once per cell.
+    split = next((n for n, c in enumerate(columns) if c.field is not None), len(columns))
+    readers = [c.value for c in columns[:split]]
+    fields = [c.field for c in columns[split:] if c.field is not None]
+    if len(fields) != len(columns) - split:  # a basic column among them: each reads the row
+        readers, fields = [c.value for c in columns], []
     row_out = sheet.row
+    no_data: dict[str, object] = {}
     for row in chunk:
-        row_out([read(row) for read in readers])
+        values = [read(row) for read in readers]
+        if fields:
+            data = row[DATA]
+            get = data.get if isinstance(data, dict) else no_data.get
+            for key, convert in fields:
+                raw = get(key)
+                values.append(None if raw is None else convert(raw))
+        row_out(values)
 
 
 def _file_names(chunk: Iterable[Row], keys: list[str]) -> dict[str, str]:
