@@ -26,8 +26,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -38,20 +36,22 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from servicetickets.accounts.models import User
-from servicetickets.core.errors import AppError
 from servicetickets.desks.models import Desk
-from servicetickets.exports.models import Export
-from servicetickets.notifications.models import Notification
-from servicetickets.tickets.models import Ticket, TimelineEntry
-from servicetickets.tickettypes.models import TicketType
+from servicetickets.ops.backup_db import (
+    COUNTED,
+    BackupError,
+    postgres_dump,
+    postgres_restore,
+    sqlite_dump,
+    sqlite_restore,
+)
+from servicetickets.tickets.models import Ticket
 from servicetickets.uploads.models import Upload
 
 FORMAT = 1
@@ -60,17 +60,6 @@ DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 UPLOADS = "uploads"
 EXPORTS = "exports"
-#: What the manifest counts and a restore reports, by key.
-COUNTED: tuple[tuple[str, type[Model]], ...] = (
-    ("users", User),
-    ("desks", Desk),
-    ("ticket_types", TicketType),
-    ("tickets", Ticket),
-    ("timeline_entries", TimelineEntry),
-    ("reminders", Notification),
-    ("uploads", Upload),
-    ("exports", Export),
-)
 #: A target holding a row in any of these tables holds data (a fresh ``migrate`` adds none).
 HOLDING = (User, Desk, Ticket, Upload)
 
@@ -107,12 +96,6 @@ def count_labels() -> dict[str, str]:
     }
 
 
-class BackupError(AppError):
-    """A backup or restore that cannot go ahead; the message says why and what to do."""
-
-    code = "backup"
-
-
 def _roots() -> dict[str, Path]:
     return {UPLOADS: Path(settings.UPLOAD_ROOT), EXPORTS: Path(settings.EXPORT_ROOT)}
 
@@ -145,9 +128,9 @@ def backup(output: Path | None = None) -> BackupResult:
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=path.parent) as tmp:
         dump = Path(tmp) / DUMP_NAMES[vendor]
         if vendor == "sqlite":
-            counts, migrations = _sqlite_dump(str(connection.settings_dict["NAME"]), dump)
+            counts, migrations = sqlite_dump(str(connection.settings_dict["NAME"]), dump)
         else:
-            counts, migrations = _postgres_dump(connection, dump)
+            counts, migrations = postgres_dump(connection, dump)
         trees = {name: _files(root) for name, root in _roots().items()}
         manifest = {
             "format": FORMAT,
@@ -204,106 +187,6 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def _sqlite_dump(name: str, target: Path) -> tuple[dict[str, int], list[str]]:
-    """A consistent copy through SQLite's backup API, from a connection of its own; the counts
-    and migrations are read from the copy."""
-    if not Path(name).is_file():
-        raise BackupError(_("The database %(path)s does not exist.") % {"path": name})
-    source = sqlite3.connect(name, timeout=30)
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-        tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
-        counts = {
-            key: copy.execute(f'SELECT COUNT(*) FROM "{model._meta.db_table}"').fetchone()[0]
-            if model._meta.db_table in tables
-            else 0
-            for key, model in COUNTED
-        }
-        migrations = sorted(
-            f"{app}.{migration}"
-            for app, migration in copy.execute("SELECT app, name FROM django_migrations")
-        )
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(_("Could not copy the database: %(error)s") % {"error": exc}) from exc
-    finally:
-        copy.close()
-        source.close()
-    return counts, migrations
-
-
-def _pg_env(connection: BaseDatabaseWrapper) -> dict[str, str]:
-    """libpq's environment for the configured database (no password on a command line)."""
-    env = dict(os.environ)
-    params = connection.settings_dict
-    for key, var in (
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("NAME", "PGDATABASE"),
-    ):
-        if params.get(key):
-            env[var] = str(params[key])
-    options = params.get("OPTIONS") or {}
-    for key in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
-        if options.get(key):
-            env[f"PG{key.upper()}"] = str(options[key])
-    return env
-
-
-def _pg_tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        raise BackupError(
-            _(
-                "%(tool)s was not found on PATH. Install the PostgreSQL client tools (the "
-                "server's major version or newer), e.g. the postgresql-client package."
-            )
-            % {"tool": name}
-        )
-    return found
-
-
-def _run(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-        raise BackupError(
-            _("%(tool)s failed: %(error)s")
-            % {"tool": Path(args[0]).name, "error": " / ".join(lines[-3:]) or result.returncode}
-        )
-
-
-def _postgres_dump(
-    connection: BaseDatabaseWrapper, target: Path
-) -> tuple[dict[str, int], list[str]]:
-    """``pg_dump`` (custom format) in the snapshot the counts were read in."""
-    pg_dump = _pg_tool("pg_dump")
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
-        counts = {
-            key: model._default_manager.using(connection.alias).count() for key, model in COUNTED
-        }
-        applied = MigrationRecorder(connection).applied_migrations()
-        migrations = sorted(f"{app}.{name}" for app, name in applied)
-        _run(
-            [
-                pg_dump,
-                "--format=custom",
-                "--no-owner",
-                "--no-privileges",
-                f"--snapshot={snapshot}",
-                f"--file={target}",
-            ],
-            _pg_env(connection),
-        )
-    return counts, migrations
-
-
 # --- restore ---------------------------------------------------------------------------------
 
 
@@ -336,9 +219,9 @@ def restore(archive: Path, *, force: bool = False) -> RestoreResult:
                 raise _unreadable(archive, _("the database dump is missing or damaged"))
             connections.close_all()
             if vendor == "sqlite":
-                _sqlite_restore(dump, Path(str(connection.settings_dict["NAME"])))
+                sqlite_restore(dump, Path(str(connection.settings_dict["NAME"])))
             else:
-                _postgres_restore(dump, connection)
+                postgres_restore(dump, connection)
             files = _move_files(staging)
     connections.close_all()
     from servicetickets.ops.db import migrations_pending
@@ -459,42 +342,6 @@ def _holds_data(connection: BaseDatabaseWrapper) -> bool:
                 if cursor.fetchone():
                     return True
     return False
-
-
-def _sqlite_restore(dump: Path, target: Path) -> None:
-    """Copy the dump over the target with the backup API: one write transaction, so a reader
-    sees the old database or the new one, and a failure leaves the old one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(dump)
-    destination = sqlite3.connect(target, timeout=30)
-    try:
-        source.backup(destination)
-        destination.execute("PRAGMA journal_mode=WAL")  # as the server runs it
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(
-            _("Could not write the database %(path)s: %(error)s") % {"path": target, "error": exc}
-        ) from exc
-    finally:
-        destination.close()
-        source.close()
-
-
-def _postgres_restore(dump: Path, connection: BaseDatabaseWrapper) -> None:
-    pg_restore = _pg_tool("pg_restore")
-    _run(
-        [
-            pg_restore,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={connection.settings_dict['NAME']}",
-            str(dump),
-        ],
-        _pg_env(connection),
-    )
 
 
 def _move_files(staging: Path) -> int:
