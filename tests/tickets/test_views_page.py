@@ -403,3 +403,16 @@ def test_a_ticket_keeps_showing_its_own_form_version(people: People) -> None:
     html = page_of(people.handler, ticket)
     assert "Summary" in html and "Printer jammed" in html
     assert "Something else" not in html
+
+
+@pytest.mark.parametrize(
+    ("viewer", "tab"),
+    [("requester", "My tickets"), ("handler", "Workbench"), ("admin", "Data")],
+)
+def test_the_ticket_page_marks_the_tab_it_belongs_under(
+    people: People, viewer: str, tab: str
+) -> None:
+    ticket = submit(people.ticket_type, people.requester)
+    html = page_of(getattr(people, viewer), ticket)
+    current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', html)
+    assert current == [tab]

@@ -79,8 +79,20 @@ def test_rows_show_type_requester_age_and_overdue(people: People) -> None:
     )
     html = tab(people.handler, "new")
     row = html.split(f'data-number="{ticket.number}"')[1].split("</li>")[0]
-    assert "Repair" in row and "Alice" in row and "ago" in row
+    assert "Repair" in row and "Alice" in row and "just now" in row
     assert "chip-overdue" in row
+
+
+def test_ages_read_as_people_say_them(people: People) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ticket = submit(people.ticket_type, people.requester)
+    Ticket.objects.filter(pk=ticket.pk).update(submitted_at=timezone.now() - timedelta(hours=3))
+    row = tab(people.handler, "new").split(f'data-number="{ticket.number}"')[1].split("</li>")[0]
+    assert "3\xa0hours ago" in row
+    assert "0\xa0minutes" not in row
 
 
 def test_claim_from_the_new_tab_moves_the_row(people: People) -> None:

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from servicetickets.accounts.models import User
 from servicetickets.core.auth import caller
 from servicetickets.forms.display import FileShown, files_of, render_display, render_files
 from servicetickets.tickets.models import Resolution, State, Ticket, TimelineEntry
@@ -30,6 +31,7 @@ from servicetickets.tickets.selectors import (
     timeline_of,
     transfer_targets_for,
 )
+from servicetickets.tickettypes.models import TicketType
 from servicetickets.tickettypes.selectors import form_get
 from servicetickets.web.htmx import is_htmx
 
@@ -145,7 +147,18 @@ def ticket_context(
         "done": done,
         "kept_files": kept_files or [],
         "is_requester": ticket.requester_id == user.pk,
+        "nav_from": _nav_from(user, ticket),
     }
+
+
+def _nav_from(user: User, ticket: Ticket) -> str:
+    """The navigation tab a ticket page belongs under, for this viewer."""
+    if ticket.requester_id == user.pk:
+        return "/my/"
+    handles = TicketType.handlers.through.objects.filter(
+        user_id=user.pk, tickettype_id=ticket.ticket_type_id
+    )
+    return "/work/" if ticket.assignee_id == user.pk or handles.exists() else "/data/"
 
 
 def render_ticket(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -37,8 +39,22 @@ def duration(value: timedelta | float | int | None) -> str:
 
 @register.simple_tag(takes_context=True)
 def current(context: template.Context, *prefixes: str) -> SafeString | str:
-    """``aria-current="page"`` when the request path starts with one of ``prefixes``."""
+    """``aria-current="page"`` when the request path starts with one of ``prefixes``, or the
+    page's ``nav_from`` does (a ticket page belongs under My tickets, the workbench or Data)."""
     request: HttpRequest | None = context.get("request")
-    if request is not None and any(request.path.startswith(p) for p in prefixes):
+    paths = [request.path] if request is not None else []
+    paths += [context["nav_from"]] if context.get("nav_from") else []
+    if any(path.startswith(p) for path in paths for p in prefixes):
         return mark_safe('aria-current="page"')
     return ""
+
+
+@register.filter
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, as people say it: ``just now`` under a minute, else ``3 hours ago``."""
+    if value is None:
+        return ""
+    now = now or timezone.now()
+    if now - value < timedelta(minutes=1):
+        return _("just now")
+    return _("%(age)s ago") % {"age": timesince(value, now)}
