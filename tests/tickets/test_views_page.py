@@ -236,6 +236,24 @@ def test_handler_comments(people: People) -> None:
     assert TimelineEntry.objects.filter(ticket=ticket, action="comment", note="On my way").exists()
 
 
+def test_requester_comments_with_a_picture_and_a_refusal_keeps_it(people: People) -> None:
+    ticket = ticket_in(people, "processing")
+    picture = SimpleUploadedFile("leak.png", PNG, content_type="image/png")
+    refused = act(people.requester, ticket, "comment", {"text": "", "files": picture})
+    assert refused.status_code == 422
+    upload = Upload.objects.get(name="leak.png")
+    kept = refused.content.decode().split('id="comment-files"')[1].split("</div>")[0]
+    assert f'name="attachments" value="{upload.pk}"' in kept
+    assert upload.ticket_id is None
+
+    done = act(people.requester, ticket, "comment", {"text": "Here", "attachments": str(upload.pk)})
+    assert done.status_code == 200
+    upload.refresh_from_db()
+    assert upload.ticket_id == ticket.pk
+    html = page_of(people.handler, ticket)
+    assert f'<img src="/api/v1/uploads/{upload.pk}"' in html
+
+
 def test_a_viewer_who_may_no_longer_act_gets_the_refusal_in_the_page(people: People) -> None:
     ticket = ticket_in(people, "processing")  # hank's
     response = act(people.handler2, ticket, "complete", {"note": "done"})

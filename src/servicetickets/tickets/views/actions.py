@@ -52,9 +52,10 @@ class ReasonForm(forms.Form):
     reason = _text()
 
 
-class CompleteForm(forms.Form):
-    note = _text()
-    #: Files already uploaded by an earlier try that was refused (kept, so they are not lost).
+class WithFilesForm(forms.Form):
+    """A form that also takes files (``files``, stored on posting) and keeps the ones an
+    earlier, refused try already uploaded (``attachments``), so they are not lost."""
+
     attachments = forms.MultipleChoiceField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -66,12 +67,16 @@ class CompleteForm(forms.Form):
         field.choices = [(v, v) for v in posted]
 
 
+class CompleteForm(WithFilesForm):
+    note = _text()
+
+
 class ConfirmForm(forms.Form):
     rating = forms.IntegerField(required=False)
     comment = _text()
 
 
-class CommentForm(forms.Form):
+class CommentForm(WithFilesForm):
     text = _text()
 
 
@@ -117,7 +122,9 @@ ACTIONS: dict[str, tuple[type[forms.Form], Handler]] = {
     ),
     "comment": (
         CommentForm,
-        lambda u, t, d, f: services.ticket_comment(user=u, ticket_id=t, text=d["text"]),
+        lambda u, t, d, f: services.ticket_comment(
+            user=u, ticket_id=t, text=d["text"], attachments=[*d["attachments"], *f]
+        ),
     ),
     "urge": (EmptyForm, lambda u, t, d, f: services.ticket_urge(user=u, ticket_id=t)),
 }
@@ -137,13 +144,14 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
         if not form.is_valid():
             name, messages = next(iter(form.errors.items()))
             raise Invalid(str(messages[0]), field=None if name == "__all__" else name)
-        if action == "complete":
+        if issubclass(form_class, WithFilesForm):
             uploaded = _files(request, user)
         ticket = handler(user, ticket_id, form.cleaned_data, uploaded)
     except NotFound:
         raise
     except AppError as exc:
-        kept = [*request.POST.getlist("attachments"), *uploaded] if action == "complete" else []
+        takes_files = issubclass(form_class, WithFilesForm)
+        kept = [*request.POST.getlist("attachments"), *uploaded] if takes_files else []
         fresh = ticket_get_for(user=user, ticket_id=ticket_id)
         return render_ticket(
             request,
