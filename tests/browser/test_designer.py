@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from servicetickets.desks.selectors import menu_get
+from servicetickets.desks.services import MenuItem, menu_set
 from servicetickets.tickettypes.models import FormVersion, TicketType, TypeState
 from tests.browser.conftest import Screen
 from tests.conftest import People
+from tests.factories import TicketTypeFactory
 
 
 def field_labels(page: Page) -> list[str]:
@@ -166,3 +168,64 @@ def test_menu_editor_on_a_phone_reorders_by_buttons_and_shows_errors(phone: Scre
         ".filter(e => e.getBoundingClientRect().right > 361).length"
     )
     assert wide == 0
+
+
+def touch_drag(page: Page, source: Locator, target: Locator, *, below: bool = False) -> None:
+    """Drag with a finger (Chromium's touch events, so pointer events of type touch) from the
+    middle of ``source`` to the top (or bottom) edge of ``target``, across to its middle."""
+    start, end = source.bounding_box(), target.bounding_box()
+    assert start and end
+    x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    to_x, to_y = end["x"] + end["width"] / 2, end["y"] + (end["height"] - 4 if below else 4)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        point = {"x": x + (to_x - x) * step / 10, "y": y + (to_y - y) * step / 10}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_menu_editor_reorders_and_groups_by_touch_drag(phone: Screen) -> None:
+    people = People()
+    network = TicketTypeFactory(desk=people.desk, name="Network", handlers=[people.handler])
+    repair = people.ticket_type.pk
+    menu_set(
+        desk=people.desk,
+        entries=[
+            MenuItem("Repair", repair),
+            MenuItem("Network", network.pk),
+            MenuItem("Hardware", None, [MenuItem("Printer", repair)]),
+        ],
+    )
+    page = phone.sign_in("admin")
+    phone.go(f"/manage/desks/{people.desk.pk}/menu/")
+    top = page.locator("#menu-tree > .menu-item")
+
+    def handle(item: Locator) -> Locator:
+        return item.locator(":scope > .menu-row .handle")
+
+    touch_drag(page, handle(top.nth(1)), top.nth(0))  # Network above Repair
+    expect(top.nth(0).locator("input").first).to_have_value("Network")
+    last_child = page.locator(".menu-children > .menu-item").last
+    # Repair and the group's last entry both on the screen, below the sticky app bar.
+    top.nth(1).evaluate("e => { e.scrollIntoView({block: 'start'}); scrollBy(0, -160); }")
+    touch_drag(page, handle(top.nth(1)), last_child, below=True)
+    page.get_by_role("button", name="Save menu").click()
+    expect(page.locator("#save-status")).to_have_text("Menu saved.")
+    saved = menu_get(desk=people.desk)
+    assert [(e.label, [c.label for c in e.children.all()]) for e in saved] == [
+        ("Network", []),
+        ("Hardware", ["Printer", "Repair"]),
+    ]
+
+
+def test_designer_reorders_fields_by_touch_drag(phone: Screen) -> None:
+    people = People()
+    page = phone.sign_in("admin")
+    phone.go(f"/manage/types/{people.ticket_type.pk}/form/")
+    page.locator(".palette-item[data-kind=number]").click()
+    cards = page.locator("#canvas .field-card")
+    expect(cards).to_have_count(3)
+    cards.nth(2).scroll_into_view_if_needed()
+    touch_drag(page, cards.nth(2).locator(".handle"), cards.nth(0))
+    assert field_labels(page) == ["Number", "Summary *", "Details"]

@@ -1,5 +1,5 @@
 // The desk's menu editor: entries (links to published types) and one level of groups. Reorder
-// by dragging an item's handle, or by keyboard with Move up / Move down / into the group above
+// by dragging an item's handle (mouse, touch or pen), or by keyboard with Move up / Move down / into the group above
 // / out of the group (focus stays on the moved item; a live region says where it went).
 // Save posts the whole menu as JSON; the server's error names the entry and is shown beside it.
 import { announce, fmt, h, indexAt, postJson } from "../tickettypes/dom.js";
@@ -97,6 +97,7 @@ function row(item, index, list, parent) {
     li.classList.add("dragging");
   });
   handle.addEventListener("dragend", () => { dragging = null; li.classList.remove("dragging"); clearMarks(); });
+  handle.addEventListener("pointerdown", (event) => touchDrag(event, item.uid, li));
   if (item.group) {
     const sub = h("ol", { className: "menu-children", dataset: { group: String(item.uid) } });
     item.children.forEach((child, j) => sub.append(row(child, j, item.children, item)));
@@ -176,41 +177,92 @@ function clearMarks() {
     el.classList.remove("drop-before", "drop-after", "drop-target"));
 }
 
-/** Dropping into `list` (the top level, or a group's children) at the pointer. */
+const zones = new WeakMap(); // a list element -> its group (null for the top level)
+
+/** May the dragged item go into `group`'s children (groups hold entries, one level)? */
+function allowedIn(group) {
+  if (dragging === null) return false;
+  const at = locate(dragging);
+  return !group || (!at.list[at.index].group && at.list[at.index] !== group);
+}
+
+function markIn(listEl, clientY) {
+  clearMarks();
+  listEl.classList.add("drop-target");
+  const cards = [...listEl.querySelectorAll(":scope > .menu-item")];
+  const i = indexAt(cards, clientY);
+  if (cards.length) (i < cards.length ? cards[i] : cards[cards.length - 1]).classList.add(i < cards.length ? "drop-before" : "drop-after");
+}
+
+function dropIn(listEl, clientY) {
+  const group = zones.get(listEl);
+  const target = group ? group.children : entries;
+  let index = indexAt([...listEl.querySelectorAll(":scope > .menu-item")], clientY);
+  const at = locate(dragging);
+  if (at.list === target && at.index < index) index -= 1;
+  const [item] = at.list.splice(at.index, 1);
+  target.splice(index, 0, item);
+  dragging = null;
+  clearMarks();
+  setDirty(true);
+  render();
+  said(item);
+}
+
+/** Dropping into `listEl` (the top level, or a group's children) at the mouse pointer. */
 function dropZone(listEl, group) {
-  const items = () => [...listEl.querySelectorAll(":scope > .menu-item")];
-  const allowed = () => {
-    if (dragging === null) return false;
-    const at = locate(dragging);
-    if (!group) return true;
-    return !at.list[at.index].group && at.list[at.index] !== group;
-  };
+  zones.set(listEl, group);
   listEl.addEventListener("dragover", (event) => {
-    if (!allowed()) return;
+    if (!allowedIn(group)) return;
     event.preventDefault();
     event.stopPropagation();
-    clearMarks();
-    listEl.classList.add("drop-target");
-    const cards = items();
-    const i = indexAt(cards, event.clientY);
-    if (cards.length) (i < cards.length ? cards[i] : cards[cards.length - 1]).classList.add(i < cards.length ? "drop-before" : "drop-after");
+    markIn(listEl, event.clientY);
   });
   listEl.addEventListener("drop", (event) => {
-    if (!allowed()) return;
+    if (!allowedIn(group)) return;
     event.preventDefault();
     event.stopPropagation();
-    const target = group ? group.children : entries;
-    let index = indexAt(items(), event.clientY);
-    const at = locate(dragging);
-    if (at.list === target && at.index < index) index -= 1;
-    const [item] = at.list.splice(at.index, 1);
-    target.splice(index, 0, item);
+    dropIn(listEl, event.clientY);
+  });
+}
+
+/** The drop zone under a touch point, if the dragged item may go there. */
+function zoneAt(x, y) {
+  let el = document.elementFromPoint(x, y)?.closest("ol");
+  while (el && !zones.has(el)) el = el.parentElement?.closest("ol");
+  return el && allowedIn(zones.get(el)) ? el : null;
+}
+
+/** Touch and pen: drag an item by its handle (the browser's HTML5 drag is mouse-only). */
+function touchDrag(event, uid, li) {
+  if (event.pointerType === "mouse") return;
+  event.preventDefault();
+  const handle = event.currentTarget;
+  handle.setPointerCapture(event.pointerId);
+  dragging = uid;
+  li.classList.add("dragging");
+  let last = null;
+  const onMove = (e) => {
+    // Near the screen's top or bottom edge, scroll so a long menu can be crossed.
+    if (e.clientY < 48) window.scrollBy(0, -16);
+    else if (e.clientY > window.innerHeight - 48) window.scrollBy(0, 16);
+    last = { zone: zoneAt(e.clientX, e.clientY), y: e.clientY };
+    if (last.zone) markIn(last.zone, last.y); else clearMarks();
+  };
+  const end = (drop) => {
+    handle.removeEventListener("pointermove", onMove);
+    handle.removeEventListener("pointerup", onUp);
+    handle.removeEventListener("pointercancel", onCancel);
+    li.classList.remove("dragging");
+    if (drop && last?.zone) dropIn(last.zone, last.y);
     dragging = null;
     clearMarks();
-    setDirty(true);
-    render();
-    said(item);
-  });
+  };
+  const onUp = () => end(true);
+  const onCancel = () => end(false); // the browser took the gesture: nothing moves
+  handle.addEventListener("pointermove", onMove);
+  handle.addEventListener("pointerup", onUp);
+  handle.addEventListener("pointercancel", onCancel);
 }
 
 /* ---- Adding and saving ------------------------------------------------------------------ */

@@ -335,17 +335,19 @@ function touchDrag(event, uid) {
   li.classList.add("dragging");
   let index = null;
   const onMove = (e) => { index = markAt(e.clientY); };
-  const onUp = () => {
+  const end = (drop) => {
     handle.removeEventListener("pointermove", onMove);
     handle.removeEventListener("pointerup", onUp);
-    handle.removeEventListener("pointercancel", onUp);
+    handle.removeEventListener("pointercancel", onCancel);
     clearMarks();
     li.classList.remove("dragging");
-    if (index !== null) moveTo(uid, index);
+    if (drop && index !== null) moveTo(uid, index);
   };
+  const onUp = () => end(true);
+  const onCancel = () => end(false); // the browser took the gesture: nothing moves
   handle.addEventListener("pointermove", onMove);
   handle.addEventListener("pointerup", onUp);
-  handle.addEventListener("pointercancel", onUp);
+  handle.addEventListener("pointercancel", onCancel);
 }
 
 /* ---- Save ------------------------------------------------------------------------ */
