@@ -60,6 +60,12 @@ def _commented(p: People) -> tuple[Ticket, User]:
     return t, p.requester
 
 
+def _mentioned(p: People) -> tuple[Ticket, User]:
+    t = ticket_in(p, "processing")
+    services.ticket_comment(user=p.handler, ticket_id=t.pk, text="@hilda, a second pair of eyes?")
+    return t, p.handler2
+
+
 def _cancelled(p: People) -> tuple[Ticket, User]:
     t = ticket_in(p, "processing")
     services.ticket_cancel(user=p.requester, ticket_id=t.pk)
@@ -81,6 +87,7 @@ CAUSES: dict[str, Callable[[People], tuple[Ticket, User]]] = {
     Kind.REJECTED: _rejected,
     Kind.COMPLETED: _completed,
     Kind.COMMENTED: _commented,
+    Kind.MENTIONED: _mentioned,
     Kind.CANCELLED: _cancelled,
     Kind.CONFIRM_REMINDER: _confirm_reminder,
 }

@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     COMPLETED = "completed", _("Completed")
     COMMENTED = "commented", _("Commented")
+    MENTIONED = "mentioned", _("Mentioned you")
     CANCELLED = "cancelled", _("Cancelled")
     CONFIRM_REMINDER = "confirm_reminder", _("Waiting for your confirmation")
     OVERDUE = "overdue", _("Overdue")

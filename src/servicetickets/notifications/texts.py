@@ -19,6 +19,7 @@ def reminder_text(*, kind: str, number: str, actor: User | None) -> str:
         Kind.REJECTED: _("%(who)s rejected %(number)s."),
         Kind.COMPLETED: _("%(who)s completed %(number)s; please confirm the result."),
         Kind.COMMENTED: _("%(who)s commented on %(number)s."),
+        Kind.MENTIONED: _("%(who)s mentioned you on %(number)s."),
         Kind.CANCELLED: _("%(who)s cancelled %(number)s."),
         Kind.CONFIRM_REMINDER: _("%(number)s is waiting for your confirmation."),
         Kind.OVERDUE: _("%(number)s is overdue."),

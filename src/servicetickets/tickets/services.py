@@ -27,6 +27,7 @@ from servicetickets.tickets.inputs import (
     summary_of,
     take_uploads,
 )
+from servicetickets.tickets.mentions import mentioned_in
 from servicetickets.tickets.models import Resolution, State, Ticket, TimelineEntry
 from servicetickets.tickets.selectors import roles_for, ticket_get_for
 from servicetickets.tickets.transitions import TRANSITIONS
@@ -306,8 +307,10 @@ def ticket_comment(
     body = clean_text(text, field="text", required=True)
     files = attach_uploads(user=user, ticket=ticket, ids=attachments or [], field="attachments")
     _timeline(ticket, actor=user, action="comment", from_state=before, note=body, attachments=files)
+    mentioned = mentioned_in(body, ticket=ticket)
+    notify(recipients=mentioned, kind=Kind.MENTIONED, ticket=ticket, actor=user)
     notify(
-        recipients=[ticket.requester, ticket.assignee],
+        recipients=[u for u in (ticket.requester, ticket.assignee) if u not in mentioned],
         kind=Kind.COMMENTED,
         ticket=ticket,
         actor=user,
