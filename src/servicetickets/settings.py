@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from servicetickets.accounts.directory.mapping import parse_roles
 from servicetickets.core.env import env_bool, env_int, env_list, env_mailers, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -121,6 +123,71 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Directory sign-in (optional; README "Directory sign-in") -----------------------------
+# Local accounts first: a local password is checked without a round trip to the directory, so
+# break-glass admins and service accounts work (and stay fast) while the directory is down.
+# The directory is asked only when no local password matched; the lockout counts the attempt
+# once either way (accounts.signin wraps the whole check).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# "group=site_admin; group=desk_admin:IT; group=handler:IT/Printer" (accounts.directory.mapping)
+DIRECTORY_ROLES = parse_roles(env_str("DIRECTORY_ROLES"))
+
+
+def _directory_extra(variable: str, module: str) -> None:
+    try:
+        import_module(module)
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            f"{variable} is set but {module} is not installed: "
+            "pip install 'servicetickets[directory]'"
+        ) from exc
+
+
+LDAP_URL = env_str("LDAP_URL").strip()
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(objectClass=groupOfNames)")
+LDAP_GROUP_TYPE = env_str("LDAP_GROUP_TYPE", "groupOfNames")
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_CA_FILE = env_str("LDAP_CA_FILE")
+LDAP_NAME_ATTR = env_str("LDAP_NAME_ATTR", "cn")
+LDAP_EMAIL_ATTR = env_str("LDAP_EMAIL_ATTR", "mail")
+LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 5)
+if LDAP_URL:
+    _directory_extra("LDAP_URL", "django_auth_ldap")
+    if not LDAP_USER_SEARCH_BASE:
+        raise ImproperlyConfigured("LDAP_URL is set: set LDAP_USER_SEARCH_BASE too")
+    AUTHENTICATION_BACKENDS.append("servicetickets.accounts.directory.ldap.DirectoryLDAPBackend")
+
+OIDC_ISSUER = env_str("OIDC_ISSUER").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+# Explicit endpoints; each one left empty comes from OIDC_ISSUER's discovery document.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+# Shown on the sign-in page: "Sign in with <name>".
+OIDC_NAME = env_str("OIDC_NAME", "single sign-on")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?directory=failed"
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    _directory_extra("OIDC_CLIENT_ID", "mozilla_django_oidc")
+    if not (OIDC_ISSUER or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT)):
+        raise ImproperlyConfigured(
+            "OIDC_CLIENT_ID is set: set OIDC_ISSUER (or the OIDC_*_ENDPOINT variables) too"
+        )
+    AUTHENTICATION_BACKENDS.append("servicetickets.accounts.directory.oidc.DirectoryOIDCBackend")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -59,3 +59,23 @@ class SigninThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+class DirectoryGrant(models.Model):
+    """A role that directory sign-in granted (``key`` is ``site_admin``, ``desk_admin:<desk
+    id>`` or ``handler:<type id>``). Only these are withdrawn when the user leaves the group:
+    a role an admin granted by hand has no row here and is never touched."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_grants"
+    )
+    key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("user", "key", name="directorygrant_user_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

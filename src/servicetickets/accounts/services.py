@@ -113,6 +113,22 @@ def user_deactivate(*, user: User, actor: User | None = None) -> None:
         _audit(user, "user.deactivate", actor, {"active": {"before": True, "after": False}})
 
 
+@transaction.atomic
+def user_set_site_admin(*, user: User, site_admin: bool, actor: User | None = None) -> None:
+    """Make ``user`` a site admin or not (directory sign-in brings this in line with the
+    directory's groups); nothing happens, and nothing is logged, when it already is so."""
+    if user.is_superuser == site_admin:
+        return
+    user.is_superuser = user.is_staff = site_admin
+    user.save(update_fields=["is_superuser", "is_staff"])
+    _audit(
+        user,
+        "user.site_admin",
+        actor,
+        {"site_admin": {"before": not site_admin, "after": site_admin}},
+    )
+
+
 def token_create(*, user: User) -> str:
     """Make a new token for ``user`` and return it; only its digest is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from servicetickets.accounts.views import urlpatterns
+from servicetickets.accounts import views
+from servicetickets.accounts.directory import views as directory_views
 
-__all__ = ["urlpatterns"]
+urlpatterns = [*views.urlpatterns, *directory_views.urlpatterns]

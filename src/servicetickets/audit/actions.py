@@ -25,6 +25,7 @@ ACTIONS: dict[str, Promise] = {
     "desk.webhook_clear": _("Webhook removed"),
     "user.create": _("User added"),
     "user.deactivate": _("User deactivated"),
+    "user.site_admin": _("Site admin changed"),
 }
 
 # The families offered as filters on the page (a prefix of the codes above).
