@@ -17,6 +17,7 @@ from servicetickets.accounts.models import ApiToken, User
 from servicetickets.audit.actions import SECRET_CHANGED
 from servicetickets.audit.services import audit_record, created
 from servicetickets.core.errors import Conflict, Invalid
+from servicetickets.core.text import check_text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,150}$")
 TOKEN_PREFIX = "st_"
@@ -43,6 +44,7 @@ def user_create(
             field="username",
         )
     name = name.strip()
+    check_text(name, field="name", single_line=True)
     if len(name) > 100:
         raise Invalid(_("Name must be at most %(n)d characters.") % {"n": 100}, field="name")
     email = email.strip()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from servicetickets.accounts.models import User
 from servicetickets.audit.services import audit_record, created, diff
 from servicetickets.core.errors import Conflict, Invalid
+from servicetickets.core.text import check_text
 from servicetickets.desks.models import Desk, MenuEntry
 
 CODE_RE = re.compile(r"^[A-Z]{2,8}$")
@@ -23,6 +24,7 @@ def desk_create(*, code: str, name: str, actor: User | None = None) -> Desk:
     if not CODE_RE.fullmatch(code):
         raise Invalid(_("Code must be 2 to 8 capital letters."), field="code")
     name = name.strip()
+    check_text(name, field="name", single_line=True)
     if not 1 <= len(name) <= 60:
         raise Invalid(_("Name must be 1 to 60 characters."), field="name")
     if Desk.objects.filter(code=code).exists():
@@ -95,6 +97,7 @@ def menu_set(*, desk: Desk, entries: list[MenuItem], actor: User | None = None) 
 
     def check(item: MenuItem, path: str, *, nested: bool) -> None:
         label = item.label.strip()
+        check_text(label, field=f"{path}.label", single_line=True)
         if not 1 <= len(label) <= MENU_LABEL_MAX:
             raise Invalid(
                 _("Label must be 1 to %(n)d characters.") % {"n": MENU_LABEL_MAX},
@@ -181,6 +184,7 @@ def desk_update(
     """Rename the desk and set how many days a completed ticket waits for its requester
     before it is confirmed automatically. The code stays: ticket numbers carry it."""
     name = name.strip()
+    check_text(name, field="name", single_line=True)
     if not 1 <= len(name) <= 60:
         raise Invalid(_("Name must be 1 to 60 characters."), field="name")
     if not 1 <= confirm_timeout_days <= CONFIRM_TIMEOUT_DAYS_MAX:

@@ -20,6 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from servicetickets.core.errors import Invalid
+from servicetickets.core.text import check_text
 
 FIELD_KINDS: tuple[str, ...] = (
     "text",
@@ -207,7 +208,9 @@ def _parse_field(item: object, path: str, *, in_table: bool) -> FieldDef:
     given = {name: value for name, value in item.items() if value is not None}
 
     key = _parse_key(given.get("key"), f"{path}.key")
-    label = _parse_text(given.get("label"), f"{path}.label", LABEL_LENGTH, required=True)
+    label = _parse_text(
+        given.get("label"), f"{path}.label", LABEL_LENGTH, required=True, single_line=True
+    )
     kind = _parse_kind(given.get("kind"), f"{path}.kind", in_table=in_table)
 
     required = given.get("required", False)
@@ -218,7 +221,9 @@ def _parse_field(item: object, path: str, *, in_table: bool) -> FieldDef:
             _("Description text takes no input, so it cannot be required."),
             field=f"{path}.required",
         )
-    help_text = _parse_text(given.get("help", ""), f"{path}.help", HELP_LENGTH, required=False)
+    help_text = _parse_text(
+        given.get("help", ""), f"{path}.help", HELP_LENGTH, required=False, single_line=False
+    )
 
     def only_for(name: str, kinds: frozenset[str] | dict[str, Any], message: str) -> bool:
         if name in given and kind not in kinds:
@@ -285,12 +290,13 @@ def _parse_key(value: object, path: str) -> str:
     return value
 
 
-def _parse_text(value: object, path: str, limit: int, *, required: bool) -> str:
+def _parse_text(value: object, path: str, limit: int, *, required: bool, single_line: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise Invalid(_("Enter text."), field=path)
     value = value.strip()
+    check_text(value, field=path, single_line=single_line)
     if required and not value:
         raise Invalid(_("This field is required."), field=path)
     if len(value) > limit:
@@ -321,6 +327,7 @@ def _parse_options(value: object, path: str) -> tuple[str, ...]:
         if not isinstance(option, str):
             raise Invalid(_("Enter text."), field=where)
         option = option.strip()
+        check_text(option, field=where, single_line=True)
         if not option:
             raise Invalid(_("This field is required."), field=where)
         if len(option) > OPTION_LENGTH:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from servicetickets.accounts.models import User
 from servicetickets.audit.services import audit_record, created, diff
 from servicetickets.core.errors import Conflict, Invalid
+from servicetickets.core.text import check_text
 from servicetickets.desks.models import Desk, MenuEntry
 from servicetickets.forms.fields import parse_fields
 from servicetickets.notifications.services import reminders_prune
@@ -24,6 +25,7 @@ DESCRIPTION_MAX = 140
 
 def _clean_name(name: str) -> str:
     name = name.strip()
+    check_text(name, field="name", single_line=True)
     if not name:
         raise Invalid(_("Name is required."), field="name")
     if len(name) > NAME_MAX:
@@ -33,6 +35,7 @@ def _clean_name(name: str) -> str:
 
 def _clean_description(description: str) -> str:
     description = description.strip()
+    check_text(description, field="description", single_line=False)
     if len(description) > DESCRIPTION_MAX:
         raise Invalid(
             _("Description must be at most %(n)d characters.") % {"n": DESCRIPTION_MAX},
