@@ -188,18 +188,32 @@ def test_draft_type_refuses_submissions(people: People, api: Any) -> None:
         desk=people.desk, name="Draft", handlers=[people.handler], publish=False
     )
 
-    r = _post(api, people.requester, draft.pk, {"data": {"summary": "Hello"}})
+    r = _post(api, people.handler, draft.pk, {"data": {"summary": "Hello"}})
 
     assert_error(r, 409, code="not_published")
+    _nothing_created()
+
+
+def test_draft_type_does_not_exist_for_who_may_not_see_it(people: People, api: Any) -> None:
+    draft = TicketTypeFactory(
+        desk=people.desk, name="Draft", handlers=[people.handler], publish=False
+    )
+
+    r = _post(api, people.requester, draft.pk, {"data": {"summary": "Hello"}})
+
+    assert_error(r, 404, code="not_found")
     _nothing_created()
 
 
 def test_unpublished_type_refuses_submissions(people: People, api: Any) -> None:
     type_services.type_unpublish(kind=people.ticket_type)
 
-    r = _post(api, people.requester, people.ticket_type.pk, {"data": {"summary": "Hello"}})
+    r = _post(api, people.admin, people.ticket_type.pk, {"data": {"summary": "Hello"}})
 
     assert_error(r, 409, code="not_published")
+    r = _post(api, people.requester, people.ticket_type.pk, {"data": {"summary": "Hello"}})
+
+    assert_error(r, 404, code="not_found")
     _nothing_created()
 
 

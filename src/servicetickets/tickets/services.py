@@ -32,7 +32,7 @@ from servicetickets.tickets.models import Resolution, State, Ticket, TimelineEnt
 from servicetickets.tickets.selectors import roles_for, ticket_get_for
 from servicetickets.tickets.transitions import TRANSITIONS
 from servicetickets.tickettypes.models import TicketType, TypeState
-from servicetickets.tickettypes.selectors import form_get
+from servicetickets.tickettypes.selectors import form_get, type_get_for
 
 
 def _timeline(
@@ -75,6 +75,8 @@ def ticket_submit(
     if kind is None or kind.deleted_at is not None:
         raise NotFound(_("No ticket type with that id."))
     if kind.state != TypeState.PUBLISHED:
+        # Only those who may see the draft learn that it is one; it does not exist for others.
+        type_get_for(user=user, type_id=kind.pk)
         raise Conflict(_("This ticket type is not published."), code="not_published")
     fields = form_get(ticket_type_id=kind.pk, version=kind.version)
     cleaned = clean_data(fields, data, context=SubmitContext(user))

@@ -1,0 +1,1 @@
+"""The generated access matrix: every route, every caller, exactly the allowed answer."""
