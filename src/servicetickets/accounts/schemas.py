@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from servicetickets.accounts.models import User
+from servicetickets.core.schemas import InSchema
 
 
 class UserOut(Schema):
@@ -18,9 +19,7 @@ class UserOut(Schema):
         return bool(obj.is_active)
 
 
-class UserIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class UserIn(InSchema):
     username: str = Field(max_length=150)
     name: str = Field(default="", max_length=100)
     email: str = Field(default="", max_length=254)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
+
+from servicetickets.core.schemas import InSchema
 
 
-class DeskIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class DeskIn(InSchema):
     code: str = Field(max_length=8)
     name: str = Field(max_length=60)
 
@@ -17,15 +17,11 @@ class DeskOut(Schema):
     name: str
 
 
-class DeskAdminIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class DeskAdminIn(InSchema):
     username: str = Field(max_length=150)
 
 
-class MenuEntryIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class MenuEntryIn(InSchema):
     label: str = Field(max_length=200)
     type_id: int | None = None
     # Read-only (GET shows it); accepted and ignored so a menu read can be sent back as it is.
@@ -33,9 +29,7 @@ class MenuEntryIn(Schema):
     children: list[MenuEntryIn] = Field(default_factory=list, max_length=50)
 
 
-class MenuIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class MenuIn(InSchema):
     entries: list[MenuEntryIn] = Field(max_length=50)
 
 

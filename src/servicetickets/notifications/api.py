@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from servicetickets.core.auth import caller
 from servicetickets.core.errors import Invalid
+from servicetickets.core.schemas import InSchema
 from servicetickets.notifications.models import Kind, Notification
 from servicetickets.notifications.selectors import (
     notification_count_for,
@@ -89,13 +90,13 @@ class PreferencesOut(Schema):
     kinds: list[PreferenceOut]
 
 
-class PreferenceIn(Schema):
+class PreferenceIn(InSchema):
     kind: str
     app: bool | None = None
     email: bool | None = None
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(InSchema):
     kinds: list[PreferenceIn]
 
 

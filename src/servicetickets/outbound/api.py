@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from servicetickets.core.auth import caller
+from servicetickets.core.schemas import InSchema
 from servicetickets.desks.selectors import desk_get_for_admin
 from servicetickets.outbound import services
 
 router = Router(tags=["desks"])
 
 
-class WebhookIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class WebhookIn(InSchema):
     url: str = Field(max_length=500)
     secret: str | None = Field(default=None, max_length=128)
 

@@ -4,45 +4,43 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
+
+from servicetickets.core.schemas import InSchema
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SubmitIn(_In):
+class SubmitIn(InSchema):
     title: str | None = Field(default=None, max_length=1000)
     # Checked against the type's form by ``forms.clean_data`` so errors name the form key.
     data: dict[str, Any] = Field(default_factory=dict)
 
 
-class EmptyIn(_In):
+class EmptyIn(InSchema):
     pass
 
 
-class TransferIn(_In):
+class TransferIn(InSchema):
     # Optional here so that a missing target is named by the service after access checks.
     to: str | None = Field(default=None, max_length=150)
     note: str | None = Field(default=None, max_length=20000)
 
 
-class ReasonIn(_In):
+class ReasonIn(InSchema):
     reason: str | None = Field(default=None, max_length=20000)
 
 
-class NoteIn(_In):
+class NoteIn(InSchema):
     note: str | None = Field(default=None, max_length=20000)
     attachments: list[str] = Field(default_factory=list, max_length=50)
 
 
-class ConfirmIn(_In):
+class ConfirmIn(InSchema):
     # Strict: ``true`` or ``"5"`` is not a rating.
     rating: int | None = Field(default=None, strict=True)
     comment: str | None = Field(default=None, max_length=20000)
 
 
-class CommentIn(_In):
+class CommentIn(InSchema):
     text: str | None = Field(default=None, max_length=20000)
     attachments: list[str] = Field(default_factory=list, max_length=50)
 

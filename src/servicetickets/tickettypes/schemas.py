@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
+
+from servicetickets.core.schemas import InSchema
 
 TARGET_HOURS_MAX = 24 * 365
 
 
-class TypeIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TypeIn(InSchema):
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=2000)
     # Checked field by field by ``forms.parse_fields`` so errors name ``fields[i].prop``.
@@ -20,9 +20,7 @@ class TypeIn(Schema):
     processing_hours: float | None = Field(default=None, gt=0, le=TARGET_HOURS_MAX)
 
 
-class TypePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TypePatch(InSchema):
     name: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
     fields: list[Any] | None = None

@@ -5,6 +5,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+#: Pictures a browser draws without running anything: the only files shown inline (thumbnails)
+#: and accepted by image fields. SVG is left out on purpose: it can carry script.
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+#: Types a download is labelled with as sniffed; anything else (HTML, SVG, XML, scripts,
+#: programs) goes out as opaque bytes, so no browser or proxy treats it as a page.
+SERVED_AS_IS = IMAGE_TYPES | {"application/pdf", "text/plain"}
+
 
 class Upload(models.Model):
     """An uploaded file. Stored under the data folder by a generated name, never the client's."""
@@ -28,4 +35,11 @@ class Upload(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
+        return self.content_type in IMAGE_TYPES
+
+    @property
+    def served_type(self) -> str:
+        """The Content-Type its download carries."""
+        if self.content_type in SERVED_AS_IS:
+            return self.content_type
+        return "application/octet-stream"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import puremagic
@@ -16,7 +17,6 @@ from servicetickets.accounts.models import User
 from servicetickets.core.errors import Invalid, TooLarge
 from servicetickets.uploads.models import Upload
 
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 SNIFF_BYTES = 64 * 1024
 
 
@@ -85,3 +85,22 @@ def upload_create(*, uploader: User, file: UploadedFile) -> Upload:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+
+
+def uploads_create(
+    *, uploader: User, files: Sequence[UploadedFile], most: int, field: str
+) -> list[Upload]:
+    """Store a form's files all or none: more than ``most`` are refused before any is stored,
+    and a file refused on the way (too large, empty) takes those stored before it with it."""
+    if len(files) > most:
+        raise Invalid(_("Attach at most %(n)d files.") % {"n": most}, field=field)
+    done: list[Upload] = []
+    try:
+        for file in files:
+            done.append(upload_create(uploader=uploader, file=file))
+    except BaseException:
+        for upload in done:
+            path_of(upload).unlink(missing_ok=True)
+            upload.delete()
+        raise
+    return done

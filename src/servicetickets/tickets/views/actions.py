@@ -24,10 +24,11 @@ from servicetickets.core.auth import caller
 from servicetickets.core.errors import AppError, Invalid, NotFound
 from servicetickets.forms.display import files_of
 from servicetickets.tickets import services
+from servicetickets.tickets.inputs import ATTACHMENTS_MAX
 from servicetickets.tickets.models import Ticket
 from servicetickets.tickets.selectors import ticket_get_for
 from servicetickets.tickets.views.page import DONE_WORDS, render_ticket
-from servicetickets.uploads.services import upload_create
+from servicetickets.uploads.services import uploads_create
 from servicetickets.web.errors import error_context, error_status
 from servicetickets.web.htmx import is_htmx
 
@@ -84,8 +85,11 @@ Handler = Callable[[User, int, dict[str, Any], list[str]], Ticket]
 
 
 def _files(request: HttpRequest, user: User) -> list[str]:
-    """Store the files chosen with the form through the uploads service; their ids."""
-    return [str(upload_create(uploader=user, file=f).pk) for f in request.FILES.getlist("files")]
+    """Store the files chosen with the form through the uploads service (all or none, the
+    count checked before any is written); their ids."""
+    files = request.FILES.getlist("files")
+    stored = uploads_create(uploader=user, files=files, most=ATTACHMENTS_MAX, field="attachments")
+    return [str(upload.pk) for upload in stored]
 
 
 ACTIONS: dict[str, tuple[type[forms.Form], Handler]] = {
