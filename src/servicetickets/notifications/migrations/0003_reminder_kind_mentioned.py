@@ -4,20 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_reminder_preferences'),
+        ("notifications", "0002_reminder_preferences"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('new_ticket', 'New ticket'), ('transferred', 'Transferred to you'), ('returned', 'Returned unresolved'), ('urged', 'Urged'), ('rejected', 'Rejected'), ('completed', 'Completed'), ('commented', 'Commented'), ('mentioned', 'Mentioned you'), ('cancelled', 'Cancelled'), ('confirm_reminder', 'Waiting for your confirmation'), ('overdue', 'Overdue')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_ticket", "New ticket"),
+                    ("transferred", "Transferred to you"),
+                    ("returned", "Returned unresolved"),
+                    ("urged", "Urged"),
+                    ("rejected", "Rejected"),
+                    ("completed", "Completed"),
+                    ("commented", "Commented"),
+                    ("mentioned", "Mentioned you"),
+                    ("cancelled", "Cancelled"),
+                    ("confirm_reminder", "Waiting for your confirmation"),
+                    ("overdue", "Overdue"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='kind',
-            field=models.CharField(choices=[('new_ticket', 'New ticket'), ('transferred', 'Transferred to you'), ('returned', 'Returned unresolved'), ('urged', 'Urged'), ('rejected', 'Rejected'), ('completed', 'Completed'), ('commented', 'Commented'), ('mentioned', 'Mentioned you'), ('cancelled', 'Cancelled'), ('confirm_reminder', 'Waiting for your confirmation'), ('overdue', 'Overdue')], max_length=20),
+            model_name="preference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_ticket", "New ticket"),
+                    ("transferred", "Transferred to you"),
+                    ("returned", "Returned unresolved"),
+                    ("urged", "Urged"),
+                    ("rejected", "Rejected"),
+                    ("completed", "Completed"),
+                    ("commented", "Commented"),
+                    ("mentioned", "Mentioned you"),
+                    ("cancelled", "Cancelled"),
+                    ("confirm_reminder", "Waiting for your confirmation"),
+                    ("overdue", "Overdue"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
