@@ -102,3 +102,44 @@ def test_operations_require_the_bearer_token(
     security = document["paths"][full][method]["security"]
 
     assert {bearer: []} in security
+
+
+def _each_operation(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def test_every_operation_declares_its_errors_with_the_error_body(
+    document: dict[str, Any],
+) -> None:
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    missing = []
+    for method, path, operation in _each_operation(document):
+        responses = operation["responses"]
+        params = {p["in"] for p in operation.get("parameters", [])}
+        expected = {"401", "403"}
+        if "path" in params:
+            expected.add("404")
+        if "requestBody" in operation:
+            expected |= {"400", "413", "422"}
+        if not expected <= set(responses):
+            missing.append((method, path, sorted(expected - set(responses))))
+        for status, response in responses.items():
+            if status.startswith("4"):
+                assert response["content"]["application/json"]["schema"] == error_ref, (
+                    method,
+                    path,
+                    status,
+                )
+
+    assert missing == []
+
+
+def test_the_error_schema_is_api_md_error_body(document: dict[str, Any]) -> None:
+    error = document["components"]["schemas"]["Error"]
+
+    assert error["required"] == ["error"]
+    assert error["properties"]["error"]["required"] == ["code", "message", "field"]

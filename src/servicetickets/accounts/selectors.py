@@ -8,10 +8,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from servicetickets.accounts.models import ApiToken, User
-from servicetickets.core.errors import Forbidden, Invalid, NotFound
+from servicetickets.core.errors import BadRequest, Forbidden, Invalid, NotFound
+from servicetickets.core.text import check_text
 
 
 def user_list(*, q: str = "", include_inactive: bool = False, limit: int = 50) -> QuerySet[User]:
+    # A search is a filter: control characters are a malformed request, as in the ticket list
+    # (PostgreSQL cannot even compare text with NUL: a 500 before).
+    check_text(q, field="q", single_line=True, error=BadRequest)
     qs = User.objects.all().order_by("username")
     if not include_inactive:
         qs = qs.filter(is_active=True)
@@ -59,6 +63,9 @@ def token_list(*, user: User) -> QuerySet[ApiToken]:
 def user_search(*, q: str = "", include_inactive: bool = True) -> QuerySet[User]:
     """Users matching ``q`` in username, name or e-mail, by username, unsliced so a page can
     paginate it (``user_list`` is the capped variant for pickers)."""
+    # A search is a filter: control characters are a malformed request, as in the ticket list
+    # (PostgreSQL cannot even compare text with NUL: a 500 before).
+    check_text(q, field="q", single_line=True, error=BadRequest)
     qs = User.objects.all().order_by("username")
     if not include_inactive:
         qs = qs.filter(is_active=True)

@@ -6,7 +6,12 @@ import datetime
 import logging
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +51,92 @@ class _Api(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         root = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
         schema["paths"][f"{root}notifications/stream"] = openapi_path()
+        declare_errors(schema, root)
         return schema
+
+
+#: API.md's error body, as the OpenAPI document names it.
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "minLength": 1},
+                "message": {"type": "string", "minLength": 1},
+                "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            },
+            "required": ["code", "message", "field"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["error"],
+    "additionalProperties": False,
+}
+
+_ERROR_MEANINGS = {
+    400: "Malformed request: a query parameter or the JSON body cannot be read.",
+    401: "No valid token or session.",
+    403: "The caller may not do this.",
+    404: "Not found, or not visible to the caller.",
+    409: "Conflicts with the current state of what it acts on.",
+    413: "The request body is too large.",
+    422: "A value is invalid; `field` names it.",
+    429: "Too many: try again later.",
+}
+
+#: Errors particular to some operations (``"method path"`` below the API root), beyond those
+#: every operation of its shape can answer (see ``declare_errors``).
+_PARTICULAR_ERRORS: dict[str, tuple[int, ...]] = {
+    "post users": (409,),
+    "delete users/{username}": (409,),
+    "post desks": (409,),
+    "post desks/{desk_id}/types": (409,),
+    "patch types/{type_id}": (409,),
+    "post types/{type_id}/publish": (409,),
+    "post types/{type_id}/unpublish": (409,),
+    "post types/{type_id}/tickets": (409,),
+    **{
+        f"post tickets/{{ticket_id}}/{action}": (409,)
+        for action in ("claim", "transfer", "reject", "complete", "confirm", "return", "cancel")
+    },
+    "post tickets/{ticket_id}/comment": (409,),
+    "post tickets/{ticket_id}/urge": (409, 429),
+    "get tickets/export": (409,),
+    "post exports": (429,),
+    "get exports/{export_id}/file": (409,),
+}
+
+
+def declare_errors(schema: dict[str, Any], root: str) -> None:
+    """Declare on every operation the errors it can answer, all with API.md's error body: any
+    secured one 401 and 403; with path parameters 404; with query parameters or a body 400 and
+    422; with a body 413; plus those particular to it (``_PARTICULAR_ERRORS``)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            params = {p["in"] for p in operation.get("parameters", [])}
+            has_body = "requestBody" in operation
+            statuses = set(_PARTICULAR_ERRORS.get(f"{method} {path.removeprefix(root)}", ()))
+            if operation.get("security"):
+                statuses |= {401, 403}
+            if "path" in params:
+                statuses.add(404)
+            if "query" in params or has_body:
+                statuses |= {400, 422}
+            if has_body:
+                statuses.add(413)
+            responses = operation.setdefault("responses", {})
+            # A response the operation describes itself keeps its words; it gets the body.
+            for status in sorted(statuses):
+                described = responses.pop(status, None) or responses.get(str(status)) or {}
+                responses[str(status)] = {
+                    "description": described.get("description", _ERROR_MEANINGS[status]),
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
 
 
 api = _Api(
@@ -189,6 +279,19 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, _("The request body is too large."))
+
+
+@api.exception_handler(TooManyFilesSent)
+@api.exception_handler(TooManyFieldsSent)
+def _too_many_parts(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django's limits on a multipart body's count of files and fields: too large, as for bytes.
+    return error_response(request, 413, _("The request has too many files or fields."))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # A body Django will not read (a broken multipart form…): malformed, never a server error.
+    return error_response(request, 400, _("The request could not be read."))
 
 
 @api.exception_handler(Exception)

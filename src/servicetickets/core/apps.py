@@ -13,3 +13,9 @@ class CoreConfig(AppConfig):
         Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
         Path(settings.UPLOAD_ROOT).mkdir(parents=True, exist_ok=True)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        # An id beyond its column's range names no row through a foreign key too (not a 500).
+        from django.db.models import ForeignObject
+
+        from servicetickets.core.lookups import RelatedExactInRange
+
+        ForeignObject.register_lookup(RelatedExactInRange)
