@@ -13,15 +13,8 @@ from servicetickets.core.text import check_text
 
 
 def user_list(*, q: str = "", include_inactive: bool = False, limit: int = 50) -> QuerySet[User]:
-    # A search is a filter: control characters are a malformed request, as in the ticket list
-    # (PostgreSQL cannot even compare text with NUL: a 500 before).
-    check_text(q, field="q", single_line=True, error=BadRequest)
-    qs = User.objects.all().order_by("username")
-    if not include_inactive:
-        qs = qs.filter(is_active=True)
-    if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(name__icontains=q) | Q(email__icontains=q))
-    return qs[:limit]
+    """``user_search`` capped at ``limit``, active users only by default: for pickers."""
+    return user_search(q=q, include_inactive=include_inactive)[:limit]
 
 
 def user_get(*, username: str) -> User:
